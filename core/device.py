@@ -1,0 +1,95 @@
+"""Pick, describe and synchronise the compute device; measure its matmul peak.
+
+The peak is what "fraction of the device" figures are divided by: a large
+float32 matmul timed with `torch.utils.benchmark`, so it is this machine's
+achievable rate, not a datasheet number.
+"""
+from __future__ import annotations
+
+import os
+import platform
+from dataclasses import dataclass
+from functools import lru_cache
+
+import torch
+import torch.utils.benchmark as tbench
+
+
+def available_devices() -> list[str]:
+    """Device names in preference order: CUDA, then Apple MPS, then CPU."""
+    names = []
+    if torch.cuda.is_available():
+        names.append("cuda")
+    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        names.append("mps")
+    names.append("cpu")
+    return names
+
+
+def resolve(name: str | None) -> torch.device:
+    """`None` or "auto" gives the preferred device; an unknown name is refused."""
+    names = available_devices()
+    if name in (None, "", "auto"):
+        return torch.device(names[0])
+    if name not in names:
+        raise ValueError(f"device {name!r} is not available here; choose one of {', '.join(names)}")
+    return torch.device(name)
+
+
+def synchronize(device: torch.device) -> None:
+    """Wait for queued kernels so a timer measures work, not its launch."""
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+    elif device.type == "mps":
+        torch.mps.synchronize()
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    kind: str            # "cpu", "cuda" or "mps"
+    name: str            # human-readable model name
+    torch_version: str
+    threads: int         # torch intra-op threads
+    cores: int           # logical CPU cores visible to this process
+
+
+def describe(name: str | None = None) -> DeviceInfo:
+    device = resolve(name)
+    if device.type == "cuda":
+        label = torch.cuda.get_device_name(device)
+    elif device.type == "mps":
+        label = "Apple GPU (MPS)"
+    else:
+        label = platform.processor() or platform.machine() or "CPU"
+    return DeviceInfo(
+        kind=device.type,
+        name=label,
+        torch_version=torch.__version__,
+        threads=torch.get_num_threads(),
+        cores=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1),
+    )
+
+
+@dataclass(frozen=True)
+class Peak:
+    device: str
+    threads: int
+    n: int                 # square matmul size used
+    flops_per_s: float     # median achieved float32 FLOP/s of an n×n @ n×n matmul
+
+
+@lru_cache(maxsize=8)
+def matmul_peak(name: str = "cpu", threads: int = 1, n: int = 2048) -> Peak:
+    """This device's achievable float32 matmul rate, measured once per (device, threads, n)."""
+    device = resolve(name)
+    g = torch.Generator().manual_seed(0)
+    a = torch.randn(n, n, generator=g).to(device)
+    b = torch.randn(n, n, generator=g).to(device)
+    timer = tbench.Timer(
+        "torch.mm(a, b)",
+        globals={"torch": torch, "a": a, "b": b},
+        num_threads=threads,
+    )
+    timer.timeit(1)  # warm-up: allocator and kernel selection
+    m = timer.blocked_autorange(min_run_time=0.3)
+    return Peak(device.type, threads, n, 2.0 * n**3 / m.median)

@@ -1,0 +1,54 @@
+"""Overview: the story in one screen, with links to the page that measures each claim."""
+import streamlit as st
+
+from ui import layout, measured
+
+# (title, one-line claim, page file or None while that page is not built, claims covered)
+CARDS = [
+    ("1 · The sequential bottleneck",
+     "h_t needs h_{t-1}: T dependent steps that no hardware can run side by side.",
+     None, "C1 C2 C3 C17"),
+    ("2 · Vanishing and exploding gradients",
+     "The gradient to a step k back is a product of k Jacobians: it shrinks or grows geometrically.",
+     None, "C4–C7"),
+    ("3 · The fixed-size state",
+     "Everything read so far must fit in N numbers, however long the input.",
+     None, "C5 C8"),
+    ("4 · Attention's new price",
+     "Any two positions are one step apart — but the attention matrix is T × T.",
+     None, "C9 C12–C14"),
+]
+
+# The seeds' summary table (Vaswani et al. 2017, Table 1), with what this session measured.
+ROWS = [
+    ("Sequential operations", "O(N)", "O(1)", "sequential_ops"),
+    ("Computation per layer", "O(N·d²)", "O(N²·d)", "per_layer_cost"),
+    ("Maximum path length", "O(N)", "O(1)", "path_length"),
+]
+
+layout.header("Why Transformers Replaced RNNs", "overview")
+
+cols = st.columns(len(CARDS))
+for col, (title, claim, page, claims) in zip(cols, CARDS):
+    with col.container(border=True):
+        st.markdown(f"**{title}**")
+        st.write(claim)
+        st.caption(f"Claims {claims}")
+        if page:
+            st.page_link(page, label="Measure it", icon=":material/arrow_forward:")
+        else:
+            st.caption("Page not built yet.")
+
+st.subheader("The seeds' summary table, measured")
+table = [
+    {
+        "property": name,
+        "RNN / LSTM (claimed)": rnn,
+        "self-attention (claimed)": attn,
+        "measured on this device": measured.get(row) or "— open the page that measures it",
+    }
+    for name, rnn, attn, row in ROWS
+]
+st.dataframe(table, hide_index=True, width="stretch")
+st.caption("N is the sequence length and d the model width, as in the seeds. "
+           "The measured column fills in as you visit the pages in this session.")
