@@ -5,7 +5,7 @@ from ui import sidebar
 
 st.set_page_config(
     page_title="Why Transformers Replaced RNNs",
-    page_icon=":material/compare_arrows:",
+    page_icon="assets/icon.png",
     layout="wide",
 )
 
