@@ -113,6 +113,121 @@ class TimingLimits:
     max_upload_rows: int = 2_000
     # Peak matmul measurement.
     peak_matmul_n: int = 2048
+    # The work–span model of a parallel device (a model, labelled as such on the page).
+    model_tflops: FloatBound = FloatBound("modelled device TFLOP/s", 0.01, 2000.0, 50.0)
+    model_step_us: FloatBound = FloatBound("modelled latency per dependent step (µs)", 0.1, 1000.0, 8.0)
 
 
 TIMING = TimingLimits()
+
+
+# ---------------------------------------------------------------- attention maps
+@dataclass(frozen=True)
+class AttentionLimits:
+    task: Choice = Choice("task", ("copy", "reverse", "sort", "recall"), "reverse")
+    # The reader's own input: characters in the text box, then tokens per task
+    # (the shipped models were trained on these lengths; see core/tasks.py).
+    max_chars: int = 120
+    layer: IntBound = IntBound("layer", 1, 2, 1)
+    head: IntBound = IntBound("head", 1, 8, 1)
+    answer_step: IntBound = IntBound("answer step", 1, 10, 1)
+    # The random-weights demo of the math: T rows of width D, H heads of D/H.
+    demo_t: IntBound = IntBound("positions T", 2, 64, 8)
+    demo_width: int = 64
+    heads: IntBound = IntBound("heads", 1, 8, 4)
+    heads_options: tuple[str, ...] = ("1", "2", "4", "8")
+    # Positional encodings: a T × D matrix; heatmaps past `max_cells` per axis are block-averaged.
+    encoding: Choice = Choice("positional encoding", ("sinusoidal", "learned", "none"), "sinusoidal")
+    pe_t: IntBound = IntBound("positions", 2, 512, 64)
+    pe_width: IntBound = IntBound("encoding width", 2, 512, 64)
+    max_cells: int = 64
+    # Tiny models only: they train on a 2-core CPU in minutes and ship under 1 MB.
+    model_width: IntBound = IntBound("model width", 8, 64, 64)
+    model_layers: IntBound = IntBound("layers", 1, 2, 2)
+    model_heads: IntBound = IntBound("model heads", 1, 4, 4)
+    max_len: int = 24
+    train_steps: IntBound = IntBound("training steps", 1, 50_000, 3_000)
+    train_batch: IntBound = IntBound("batch size", 1, 1024, 64)
+    learning_rate: FloatBound = FloatBound("learning rate", 1e-5, 1e-1, 3e-3)
+    clip_norm: FloatBound = FloatBound("gradient clipping norm", 0.0, 100.0, 1.0)
+    eval_seed: int = 1234
+    eval_size: int = 512
+
+
+ATTENTION = AttentionLimits()
+
+
+# ---------------------------------------------------------------- memory (hidden-state trajectories)
+@dataclass(frozen=True)
+class MemoryLimits:
+    source: Choice = Choice("input", ("text", "synthetic"), "text")
+    tokens: Choice = Choice("tokens", ("chars", "words"), "chars")
+    max_chars: int = 2000          # raw text typed or in a link
+    max_tokens: int = 200          # T for typed text; the default view stays under 1 s
+    length: IntBound = IntBound("synthetic length T", 2, 200, 120)
+    vocab: IntBound = IntBound("vocabulary V", 2, 26, 10)
+    cell: Choice = Choice("cell", ("tanh", "lstm", "gru"), "lstm")
+    hidden: IntBound = IntBound("hidden units N", 8, 256, 64)
+    rho: FloatBound = FloatBound("spectral radius ρ", 0.1, 2.0, 1.0)
+    forget_bias: FloatBound = FloatBound("forget-gate bias", -3.0, 6.0, 1.0)
+    # How hard each token drives the state: std of the input weights × √I.
+    input_scale: FloatBound = FloatBound("input scale", 0.05, 2.0, 0.3)
+    lag: IntBound = IntBound("cosine lag k", 1, 50, 1)
+    step: IntBound = IntBound("step t", 1, 200, 200)
+    quantity: Choice = Choice("heatmap", ("h", "c", "i", "f", "g", "o", "r", "z", "n"), "f")
+    plane: Choice = Choice("plane", ("PC1–PC2", "PC1–PC3", "PC2–PC3"), "PC1–PC2")
+    embed: int = 16                # width I of the fixed seeded token embedding
+    saturation: float = 0.95       # |h| above this counts as a saturated tanh unit
+    heatmap_cells: int = 64        # at most this many rects per axis; more are averaged in blocks
+    # Forgetting: sensitivity to the first token and linear probes k steps back.
+    sens_seqs: int = 256
+    sens_length: IntBound = IntBound("sensitivity length", 2, 400, 100)
+    probe_seqs: IntBound = IntBound("probe sequences", 100, 2000, 2000)
+    probe_kmax: IntBound = IntBound("largest distance k", 1, 120, 40)
+    probe_vocab: int = 10          # chance accuracy = 1 / probe_vocab
+    probe_positions: int = 16      # probe positions per sequence, all at t ≥ k_max
+    probe_sizes: tuple[int, ...] = (16, 32, 64, 128, 256)
+    size_seqs: int = 1000          # sequences per size in the N sweep
+    ridge: float = 1e-3            # λ as a fraction of the mean feature variance
+    span_margin: float = 0.05      # "still remembers": probe accuracy ≥ chance + this
+    attn_sharpness: float = 100.0  # β of the positional attention read (peak weight ≈ 0.98)
+
+
+MEMORY = MemoryLimits()
+
+
+# ---------------------------------------------------------------- gradients page
+GRADIENT_MODELS: tuple[str, ...] = ("tanh", "relu", "linear", "lstm", "gru", "attention", "transformer")
+GRADIENT_RECURRENT: tuple[str, ...] = ("tanh", "relu", "linear", "lstm", "gru")
+
+
+@dataclass(frozen=True)
+class GradientLimits:
+    T: IntBound = IntBound("sequence length T", 2, 1000, 200)
+    hidden: IntBound = IntBound("hidden size N", 4, 256, 64)
+    rho: FloatBound = FloatBound("spectral radius ρ", 0.1, 2.0, 0.9)
+    init: Choice = Choice("initialisation", ("orthogonal", "gaussian"), "orthogonal")
+    input_scale: FloatBound = FloatBound("input scale", 0.0, 4.0, 1.0)
+    forget_bias: FloatBound = FloatBound("LSTM forget-gate bias", -4.0, 8.0, 1.0)
+    seeds: IntBound = IntBound("seeds", 1, 8, 5)
+    threshold: IntBound = IntBound("threshold exponent (10^-k)", 1, 12, 3)
+    focus: Choice = Choice("cell", GRADIENT_RECURRENT, "tanh")
+    wrt: Choice = Choice("gradient with respect to", ("x", "h"), "x")
+    n_in: int = 8                 # input width of the recurrent cells
+    heads: int = 4                # attention heads (fewer if N is not divisible)
+    # Seeds are stacked into one batched run; refuse a stack whose weights get too big.
+    max_stack_floats: int = 40_000_000
+    # Phase diagram: ρ grid × at most this many sampled distances (mark_rect stays small).
+    phase_rho: tuple[float, float, int] = (0.5, 1.5, 21)
+    phase_columns: int = 60
+    # Exploding gradients and clipping: a tanh RNN on the adding problem (Hochreiter & Schmidhuber 1997).
+    train_rho: FloatBound = FloatBound("ρ of the trained RNN", 0.5, 3.0, 1.5)
+    clip: FloatBound = FloatBound("clip threshold", 0.1, 10.0, 1.0)
+    train_T: int = 60
+    train_hidden: int = 32
+    train_batch: int = 32
+    train_steps: int = 100
+    train_lr: float = 0.2
+
+
+GRADIENTS = GradientLimits()

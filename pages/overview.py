@@ -7,16 +7,16 @@ from ui import layout, measured
 CARDS = [
     ("1 · The sequential bottleneck",
      "h_t needs h_{t-1}: T dependent steps that no hardware can run side by side.",
-     None, "C1 C2 C3 C17"),
+     "pages/timing_lab.py", "C1 C2 C3 C17"),
     ("2 · Vanishing and exploding gradients",
      "The gradient to a step k back is a product of k Jacobians: it shrinks or grows geometrically.",
-     None, "C4–C7"),
+     "pages/gradients.py", "C4–C7"),
     ("3 · The fixed-size state",
      "Everything read so far must fit in N numbers, however long the input.",
      None, "C5 C8"),
     ("4 · Attention's new price",
      "Any two positions are one step apart — but the attention matrix is T × T.",
-     None, "C9 C12–C14"),
+     "pages/timing_lab.py", "C12–C14"),
 ]
 
 # The seeds' summary table (Vaswani et al. 2017, Table 1), with what this session measured.
