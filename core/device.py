@@ -101,6 +101,6 @@ def matmul_peak(name: str = "cpu", threads: int = 1, n: int = 2048) -> Peak:
         num_threads=threads,
     )
     timer.timeit(1)  # warm-up: allocator and kernel selection
-    m = timer.blocked_autorange(min_run_time=0.3)
+    m = timer.blocked_autorange(min_run_time=0.15)
     # The best block, not the median: a peak is what the device can reach.
     return Peak(device.type, threads, n, 2.0 * n**3 / min(m.times))

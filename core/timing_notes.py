@@ -7,6 +7,8 @@ from core import flops as fl
 
 
 def _ms(s: float) -> str:
+    if s >= 1:
+        return f"{s:.2f} s"
     return f"{s * 1e3:.3g} ms" if s >= 1e-3 else f"{s * 1e6:.3g} µs"
 
 
@@ -39,6 +41,15 @@ def notes(df: pd.DataFrame, slopes: pd.DataFrame, B: int, d: int, threads: int, 
         out.append(f"The loop runs {t_max} dependent steps and reaches {last.loc[rnn, 'pct_of_peak']:.1f} % of this "
                    f"device's matmul peak; attention runs 1 step"
                    + (f" and reaches {last.loc['sdpa', 'pct_of_peak']:.1f} %." if "sdpa" in last.index else "."))
+    t_min = int(df["T"].min())
+    if t_max > t_min:
+        first = df[df["T"] == t_min].set_index("method")
+        for m in [m for m in ("sdpa", "mha") if m in last.index][:1]:
+            grew = last.loc[m, "median_s"] / first.loc[m, "median_s"]
+            out.append(f"From T = {t_min} to {t_max} ({t_max / t_min:.0f}× the tokens) {last.loc[m, 'label']}'s time "
+                       f"grew {grew:.1f}×" + (" — nearly flat: idle parallel width absorbed the extra tokens."
+                                               if grew < 0.25 * t_max / t_min else
+                                               " — no flat region: this device has little idle parallel width to absorb more tokens."))
     for _, s in slopes.iterrows():
         out.append(f"{s['label']}: time grows as T^{s['measured_slope']:.2f} (FLOP count over this range: "
                    f"T^{s['flop_model_slope']:.2f}; for T ≫ d: T^{s['asymptotic_slope']}).")

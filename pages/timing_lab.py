@@ -48,7 +48,7 @@ def snippet(device: str, threads: int, seed: int) -> timing.SeedSnippet:
 
 layout.header("Timing lab: one step at a time vs all at once", "timing")
 messages = sync_from_url(list(P.values()))
-c1, c2, c3, c4 = st.columns([3, 1, 1, 1])
+c1, c2, c3, c4 = st.columns([3, 1.1, 1.1, 1.4])
 c1.multiselect("Methods", TIMING_METHODS, key="t_methods", format_func=timing.LABELS.get)
 c2.radio("Mode", L.mode.options, key="t_mode", format_func={"forward": "inference", "train": "training step"}.get)
 c3.slider("Threads", 1, max(2, CORES), key="t_threads", help="torch intra-op threads for every measurement")
@@ -121,7 +121,10 @@ left, right = st.columns(2)
 if len(spec.methods) > 1:
     left.altair_chart(charts.speedup(df, spec.methods[0]), width="stretch")
 right.altair_chart(charts.pct_of_peak(df, peak / 1e9), width="stretch")
-st.dataframe(slopes, hide_index=True)
+st.dataframe(slopes.drop(columns="method"), hide_index=True, column_config={
+    "label": "method", "measured_slope": st.column_config.NumberColumn("measured slope of log time vs log T", format="%.2f"),
+    "flop_model_slope": st.column_config.NumberColumn("FLOP-count slope, same range", format="%.2f"),
+    "asymptotic_slope": "slope for T ≫ d"})
 layout.downloads(df, "timing_sweep", "t_dl", timing.meta(spec, peak, info.name))
 
 st.subheader("What changes on parallel hardware")

@@ -13,11 +13,12 @@ FONT_SIZE = 16
 TITLE_SIZE = 18
 
 
-def style(chart: alt.Chart) -> alt.Chart:
-    """Large, readable fonts for a projector."""
+def style(chart: alt.Chart, legend_below: bool = False) -> alt.Chart:
+    """Large, readable fonts for a projector; `legend_below` for charts in half-width columns."""
+    legend = dict(orient="bottom", columns=2) if legend_below else {}
     return (
         chart.configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE)
-        .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=320)
+        .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=320, **legend)
         .configure_title(fontSize=TITLE_SIZE)
         .configure_header(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE)
     )

@@ -45,7 +45,8 @@ def speedup(df: pd.DataFrame, baseline: str) -> alt.Chart:
         T_AXIS, alt.Y("speedup:Q", scale=alt.Scale(type="log"), title=f"× faster than {label}"),
         color=_color(data), tooltip=["label", "T", alt.Tooltip("speedup:Q", format=".2f")])
     one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(strokeDash=[6, 4], color="gray").encode(y="y:Q")
-    return style((chart + one).properties(height=360, title=f"Speed-up over {label}"))
+    chart = (chart + one).properties(height=360, title=f"Speed-up over {label}")
+    return style(chart, legend_below=True)
 
 
 def pct_of_peak(df: pd.DataFrame, peak_gflops: float) -> alt.Chart:
@@ -53,7 +54,8 @@ def pct_of_peak(df: pd.DataFrame, peak_gflops: float) -> alt.Chart:
     chart = alt.Chart(df).mark_line(point=True, strokeWidth=3).encode(
         T_AXIS, alt.Y("pct_of_peak:Q", title=f"% of measured peak ({peak_gflops:,.0f} GFLOP/s)"),
         color=_color(df), tooltip=["label", "T", alt.Tooltip("pct_of_peak:Q", format=".1f")])
-    return style(chart.properties(height=360, title="How much of the device each method uses"))
+    chart = chart.properties(height=360, title="How much of the device each method uses")
+    return style(chart, legend_below=True)
 
 
 def model_curves(df: pd.DataFrame, title: str) -> alt.Chart:
@@ -68,7 +70,7 @@ def model_curves(df: pd.DataFrame, title: str) -> alt.Chart:
 def snippet_bars(df: pd.DataFrame) -> alt.Chart:
     """The seed's single time.time() figure beside the proper median (with IQR)."""
     bars = alt.Chart(df).mark_bar().encode(
-        alt.X("ms:Q", title="milliseconds"), alt.Y("how:N", title=None, sort=None),
+        alt.X("ms:Q", title="milliseconds"), alt.Y("how:N", title=None, sort=None, axis=alt.Axis(labelLimit=400)),
         alt.Color("how:N", legend=None, scale=palette(list(dict.fromkeys(df["how"])))),
         alt.Row("model:N", title=None), tooltip=["model", "how", alt.Tooltip("ms:Q", format=".2f")])
     return style(bars.properties(height=110, width=560, title="The seed's snippet: one shot vs measured"))

@@ -1,0 +1,76 @@
+"""App-level speed and memory goals, measured in a real headless Chromium.
+
+    python benchmarks/bench_app.py
+
+Prints: seconds from `streamlit run` to the Overview rendered; seconds from
+opening the timing lab to its first chart and to the whole default sweep;
+the server's resident memory afterwards. Goals (2-core CPU): 5 s, 2 s, 15 s, 1 GB.
+"""
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def rss_mb(pid: int) -> float:
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    t0 = time.perf_counter()
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                               "--server.headless", "true", "--server.fileWatcherType", "none"],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            while True:
+                try:
+                    page.goto(f"http://127.0.0.1:{port}/overview")
+                    break
+                except Exception:
+                    time.sleep(0.1)
+            page.wait_for_selector("h1", timeout=60_000)
+            page.wait_for_selector(READY, timeout=60_000)
+            overview = time.perf_counter() - t0
+            t1 = time.perf_counter()
+            page.goto(f"http://127.0.0.1:{port}/timing")
+            page.wait_for_selector("[data-testid='stVegaLiteChart']", timeout=120_000)
+            first_chart = time.perf_counter() - t1
+            page.wait_for_selector(READY, timeout=300_000)
+            page.wait_for_selector("text=What to notice", timeout=300_000)
+            sweep = time.perf_counter() - t1
+            t2 = time.perf_counter()
+            page.reload()
+            page.wait_for_selector("text=What to notice", timeout=300_000)
+            revisit = time.perf_counter() - t2
+            browser.close()
+        print(f"server start → Overview rendered:   {overview:6.2f} s   (goal ≤ 5 s)")
+        print(f"timing lab → first chart:           {first_chart:6.2f} s   (goal ≤ 2 s)")
+        print(f"timing lab → whole default sweep:   {sweep:6.2f} s   (goal ≤ 15 s)")
+        print(f"timing lab revisit (cached):        {revisit:6.2f} s")
+        print(f"server resident memory:             {rss_mb(server.pid):6.0f} MB  (goal < 1024 MB)")
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+if __name__ == "__main__":
+    main()
