@@ -61,3 +61,26 @@ def test_tampered_link_shows_message_in_browser(server, browser):
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.get_by_text("not a whole number").count() >= 1
     ctx.close()
+
+
+SMALL_TIMING = "timing?t_methods=rnncell_loop,sdpa&t_tmin=8&t_tmax=32&t_points=3&t_secs=0.02&t_B=4&t_d=32"
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("notes.json", b"this is not json", "not valid JSON"),
+    ("wrong.json", b'{"schema": "timing-result/1", "meta": {}, "rows": []}', 'missing "device"'),
+    ("huge.json", b" " * 1_500_000, "limited to 1,000,000 bytes"),
+])
+def test_bad_result_upload_gets_a_message_and_the_page_keeps_working(server, browser, tmp_path, name, content, message):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = ctx.new_page()
+    page.goto(f"{server}/{SMALL_TIMING}")
+    wait_for_app(page, 120_000)
+    path = tmp_path / name
+    path.write_bytes(content)
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
+    page.wait_for_selector(f"text={message}", timeout=120_000)
+    wait_for_app(page, 120_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.get_by_text("What to notice").count() == 1  # the live results are still there
+    ctx.close()
