@@ -46,7 +46,7 @@ class CellWeights:
 
     @property
     def n_hidden(self) -> int:
-        return self.weight_hh.shape[1]
+        return self.weight_hh.shape[-1]
 
     def to(self, dtype: torch.dtype) -> "CellWeights":
         return CellWeights(self.kind, *(t.to(dtype) for t in
@@ -100,8 +100,8 @@ class Unrolled:
 
 def _step(w: CellWeights, x: torch.Tensor, h: torch.Tensor, c: torch.Tensor | None):
     """One step: returns (h', c', gates) with x (B, I), h (B, N)."""
-    gi = x @ w.weight_ih.T + w.bias_ih                                                     # (B, rows·N)
-    gh = h @ w.weight_hh.T + w.bias_hh
+    gi = x @ w.weight_ih.mT + w.bias_ih.unsqueeze(-2)                                      # (B, rows·N)
+    gh = h @ w.weight_hh.mT + w.bias_hh.unsqueeze(-2)
     if w.kind in ("tanh", "relu", "linear"):
         pre = gi + gh
         act = {"tanh": torch.tanh, "relu": torch.relu, "linear": lambda z: z}[w.kind]
@@ -119,25 +119,38 @@ def _step(w: CellWeights, x: torch.Tensor, h: torch.Tensor, c: torch.Tensor | No
 
 
 def unroll(w: CellWeights, x: torch.Tensor, h0: torch.Tensor | None = None) -> Unrolled:
-    """Run the cell over x (B, T, I) from h0 (B, N) (zeros by default)."""
-    b, t, _ = x.shape
+    """Run the cell over x (B, T, I) from h0 (B, N) (zeros by default).
+
+    With stacked weights (see `stack_cells`, leading dim S) x is (S, B, T, I) and
+    every result gains the same leading S: S independent cells in one batched run.
+    """
+    *lead, t, _ = x.shape
     n = w.n_hidden
-    h = torch.zeros(b, n, dtype=x.dtype) if h0 is None else h0
-    c = torch.zeros(b, n, dtype=x.dtype) if w.kind == "lstm" else None
+    h = torch.zeros(*lead, n, dtype=x.dtype) if h0 is None else h0
+    c = torch.zeros(*lead, n, dtype=x.dtype) if w.kind == "lstm" else None
     states, cells, gate_steps = [], [], []
     for k in range(t):
-        h, c, gates = _step(w, x[:, k], h, c)
+        h, c, gates = _step(w, x[..., k, :], h, c)
         states.append(h)
         if c is not None:
             cells.append(c)
         gate_steps.append(gates)
-    gates = {name: torch.stack([g[name] for g in gate_steps], 1) for name in gate_steps[0]} if t else {}
+    gates = {name: torch.stack([g[name] for g in gate_steps], -2) for name in gate_steps[0]} if t else {}
     return Unrolled(
-        h=torch.stack(states, 1),                                                          # (B, T, N)
-        c=torch.stack(cells, 1) if cells else None,
+        h=torch.stack(states, -2),                                                         # (B, T, N)
+        c=torch.stack(cells, -2) if cells else None,
         gates=gates,
         states=states,
     )
+
+
+def stack_cells(cells: list[CellWeights]) -> CellWeights:
+    """S cells of one kind and size as one, each weight gaining a leading dim S (for `unroll`)."""
+    kinds = {w.kind for w in cells}
+    if len(kinds) != 1:
+        raise ValueError(f"stack_cells needs cells of one kind; got {sorted(kinds)}")
+    return CellWeights(cells[0].kind, *(torch.stack([getattr(w, a) for w in cells]) for a in
+                                        ("weight_ih", "weight_hh", "bias_ih", "bias_hh")))
 
 
 def to_torch_module(w: CellWeights) -> torch.nn.Module:

@@ -218,7 +218,7 @@ class GradientLimits:
     # Seeds are stacked into one batched run; refuse a stack whose weights get too big.
     max_stack_floats: int = 40_000_000
     # Phase diagram: ρ grid × at most this many sampled distances (mark_rect stays small).
-    phase_rho: tuple[float, float, int] = (0.5, 1.5, 21)
+    phase_rho: tuple[float, float, int] = (0.5, 2.0, 16)
     phase_columns: int = 60
     # Exploding gradients and clipping: a tanh RNN on the adding problem (Hochreiter & Schmidhuber 1997).
     train_rho: FloatBound = FloatBound("ρ of the trained RNN", 0.5, 3.0, 1.5)
