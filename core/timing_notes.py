@@ -56,6 +56,19 @@ def notes(df: pd.DataFrame, slopes: pd.DataFrame, B: int, d: int, threads: int, 
     return out
 
 
+def thread_notes(df: pd.DataFrame, one: pd.DataFrame, threads: int) -> list[str]:
+    """How each method's time at the largest T changed going from 1 thread to `threads`."""
+    t_max = int(df["T"].max())
+    a = df[df["T"] == t_max].set_index("method")
+    b = one[one["T"] == t_max].set_index("method")
+    parts = []
+    for m in a.index.intersection(b.index):
+        r = b.loc[m, "median_s"] / a.loc[m, "median_s"]
+        parts.append(f"{a.loc[m, 'label']} {r:.2f}×" + (" (slower!)" if r < 1 else ""))
+    return [f"Going from 1 to {threads} threads at T = {t_max} sped up: " + "; ".join(parts) + ". "
+            "Small per-step products gain little or lose from more threads; large matmuls gain."]
+
+
 def snippet_frame(s) -> pd.DataFrame:
     """Tidy rows for the snippet chart from a `timing.SeedSnippet`."""
     rows = []

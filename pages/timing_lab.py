@@ -22,6 +22,7 @@ P = {p.key: p for p in [
     Param("t_tmin", L.t_min), Param("t_tmax", L.t_max), Param("t_points", L.points),
     Param("t_threads", IntBound("threads", 1, max(2, CORES), min(L.threads.default, max(2, CORES)))),
     Param("t_secs", L.min_run_time), Param("t_snippet", flag=True, default=False),
+    Param("t_cmp1", flag=True, default=False),
     Param("t_ref", Choice("reference", ("none", *(f.stem for f in REFERENCES)), "none")),
     Param("t_tflops", L.model_tflops), Param("t_step_us", L.model_step_us),
 ]}
@@ -36,8 +37,9 @@ def peak_flops(device: str, threads: int) -> float:
 @st.cache_data(max_entries=4096, show_spinner=False)
 def point(method: str, T: int, **spec) -> dict:
     s = timing.SweepSpec(methods=(method,), **spec)
+    peak = peak_flops(s.device, s.threads)  # outside the lock: it takes the lock itself
     with TIMING_LOCK:
-        return timing.measure_point(method, T, s, peak_flops(s.device, s.threads))
+        return timing.measure_point(method, T, s, peak)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -52,6 +54,7 @@ c1, c2, c3, c4 = st.columns([3, 1.1, 1.1, 1.4])
 c1.multiselect("Methods", TIMING_METHODS, key="t_methods", format_func=timing.LABELS.get)
 c2.radio("Mode", L.mode.options, key="t_mode", format_func={"forward": "inference", "train": "training step"}.get)
 c3.slider("Threads", 1, max(2, CORES), key="t_threads", help="torch intra-op threads for every measurement")
+c3.toggle("Also time with 1 thread", key="t_cmp1", help="Overlay the same sweep on one thread (dashed)")
 c4.toggle("The seed's snippet (C3)", key="t_snippet")
 with st.expander("Sizes and sweep", expanded=False):
     a, b, c = st.columns(3)
@@ -83,16 +86,24 @@ st.caption(f"Measuring on **{info.name}** ({info.kind}) · torch {info.torch_ver
            f"B = {spec.B}, d = {spec.d}, {spec.heads} heads · matmul peak {peak / 1e9:,.0f} GFLOP/s")
 chart_slot, bar = st.empty(), st.progress(0.0, text="Timing…")
 jobs = [(m, T) for T in spec.grid() for m in spec.methods]
-rows, kw = [], {k: v for k, v in vars(spec).items() if k != "methods"}  # cache key without the method list
-for i, (m, T) in enumerate(jobs):
-    if TIMING_LOCK.locked():
-        bar.progress(i / len(jobs), text="Another session is timing on this server; waiting for it so neither measures the other's load…")
-    rows.append(point(m, T, **kw))
-    bar.progress((i + 1) / len(jobs), text=f"Timed {timing.LABELS[m]} at T = {T} ({i + 1}/{len(jobs)})")
-    if (i + 1) % len(spec.methods) == 0:
-        chart_slot.altair_chart(charts.time_vs_T(pd.DataFrame(rows)), width="stretch")
+
+
+def run_sweep(threads: int, what: str) -> pd.DataFrame:
+    """Every point through the per-point cache, drawing the chart as rows arrive."""
+    rows, kw = [], {k: v for k, v in vars(spec).items() if k not in ("methods", "threads")}
+    for i, (m, T) in enumerate(jobs):
+        if TIMING_LOCK.locked():
+            bar.progress(i / len(jobs), text="Another session is timing on this server; waiting so neither measures the other's load…")
+        rows.append(point(m, T, threads=threads, **kw))
+        bar.progress((i + 1) / len(jobs), text=f"{what}: {timing.LABELS[m]} at T = {T} ({i + 1}/{len(jobs)})")
+        if what == "Timing" and (i + 1) % len(spec.methods) == 0:
+            chart_slot.altair_chart(charts.time_vs_T(pd.DataFrame(rows)), width="stretch")
+    return pd.DataFrame(rows)
+
+
+df = run_sweep(spec.threads, "Timing")
+one_thread = run_sweep(1, "Timing on 1 thread") if ss.t_cmp1 and spec.threads != 1 else None
 bar.empty()
-df = pd.DataFrame(rows)
 
 ref_df, ref_name = None, ""
 rc1, rc2 = st.columns(2)
@@ -109,10 +120,12 @@ except ValueError as e:
     st.error(f"That result file was not loaded: {e}.", icon=":material/error:")
 if ref_df is not None:
     ref_df = ref_df[ref_df["method"].isin(spec.methods)].assign(label=lambda f: f["method"].map(timing.LABELS))
-chart_slot.altair_chart(charts.time_vs_T(df, ref_df, ref_name), width="stretch")
+chart_slot.altair_chart(charts.time_vs_T(df, {"this device, 1 thread": one_thread, f"reference: {ref_name}": ref_df}),
+                        width="stretch")
 
 slopes = timing.slopes(df, spec.d, spec.B, spec.mode)
-layout.notice(timing_notes.notes(df, slopes, spec.B, spec.d, spec.threads, info.kind.upper()))
+layout.notice(timing_notes.notes(df, slopes, spec.B, spec.d, spec.threads, info.kind.upper())
+              + (timing_notes.thread_notes(df, one_thread, spec.threads) if one_thread is not None else []))
 if len(slopes):
     measured.record("sequential_ops", f"{int(df['T'].max())} steps (loop) vs 1 (attention), T = {int(df['T'].max())}")
     measured.record("per_layer_cost", ", ".join(f"{r.label}: T^{r.measured_slope:.2f}" for r in slopes.itertuples()))

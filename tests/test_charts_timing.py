@@ -14,7 +14,7 @@ def rows():
 
 def test_time_vs_T_is_log_log_and_overlays_a_reference():
     df = rows()
-    spec = charts.time_vs_T(df, df.assign(median_s=df.median_s / 10), "GPU").to_dict()
+    spec = charts.time_vs_T(df, {"reference: GPU": df.assign(median_s=df.median_s / 10)}).to_dict()
     layer = spec["layer"][1]
     assert layer["encoding"]["x"]["scale"]["type"] == "log"
     assert layer["encoding"]["y"]["scale"]["type"] == "log"

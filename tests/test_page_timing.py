@@ -56,3 +56,13 @@ def test_sweep_over_the_limits_is_refused_with_the_limit_named():
 def test_heads_must_divide_width():
     at = timing_page(t_d="40", t_heads="3")
     assert "divisible by heads" in " ".join(e.value for e in at.error)
+
+
+def test_one_thread_comparison_overlays_and_explains():
+    at = timing_page(t_threads="2", t_cmp1="1")
+    assert not at.exception
+    notes = "\n".join(m.value for m in at.markdown)
+    assert "Going from 1 to 2 threads at T = 32" in notes
+    chart = next(c.proto for c in at.get("vega_lite_chart") if "Time per call" in c.proto.spec)
+    arrow = b"".join(d.data.data for d in chart.datasets)  # the rows travel as Arrow, beside the spec
+    assert b"this device, 1 thread" in arrow and b"this device (live)" in arrow

@@ -13,15 +13,16 @@ def _color(df: pd.DataFrame) -> alt.Color:
     return alt.Color("label:N", scale=palette(list(dict.fromkeys(df["label"]))), title="method")
 
 
-def time_vs_T(df: pd.DataFrame, reference: pd.DataFrame | None = None, ref_name: str = "") -> alt.Chart:
+def time_vs_T(df: pd.DataFrame, references: dict[str, pd.DataFrame] | None = None) -> alt.Chart:
     """Median time per call vs T, log–log, with the interquartile range as error bars.
 
-    `reference` (same columns) is drawn dashed: a shipped or uploaded result from another device.
+    `references` (name → rows with the same columns) are drawn dashed: a shipped or
+    uploaded result from another device, or this device with another thread count.
     """
-    live = df.assign(source="this device (live)")
-    frames = [live]
-    if reference is not None and len(reference):
-        frames.append(reference.assign(source=f"reference: {ref_name}"))
+    frames = [df.assign(source="this device (live)")]
+    for name, ref in (references or {}).items():
+        if ref is not None and len(ref):
+            frames.append(ref.assign(source=name))
     data = pd.concat(frames, ignore_index=True)
     data["ms"] = data["median_s"] * 1e3
     data["p25_ms"], data["p75_ms"] = data["p25_s"] * 1e3, data["p75_s"] * 1e3
