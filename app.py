@@ -11,10 +11,10 @@ st.set_page_config(
 
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/map:", url_path="overview", default=True),
-    st.Page("pages/timing_lab.py", title="Timing lab", icon=":material/timer:", url_path="timing"),
+    st.Page("pages/timing_lab.py", title="Timing lab", icon=":material/timer:", url_path="timing_lab"),
     st.Page("pages/gradients.py", title="Vanishing gradients", icon=":material/trending_down:", url_path="gradients"),
 
-    st.Page("pages/attention_maps.py", title="Attention maps", icon=":material/grid_on:", url_path="attention"),
+    st.Page("pages/attention_maps.py", title="Attention maps", icon=":material/grid_on:", url_path="attention_maps"),
 ]
 
 page = st.navigation(PAGES)

@@ -51,7 +51,7 @@ def main() -> None:
             page.wait_for_selector(READY, timeout=60_000)
             overview = time.perf_counter() - t0
             t1 = time.perf_counter()
-            page.goto(f"http://127.0.0.1:{port}/timing")
+            page.goto(f"http://127.0.0.1:{port}/timing_lab")
             page.wait_for_selector("[data-testid='stVegaLiteChart']", timeout=120_000)
             first_chart = time.perf_counter() - t1
             page.wait_for_selector(READY, timeout=300_000)

@@ -30,6 +30,16 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def server():
     """`streamlit run app.py` on a free local port; yields its base URL."""
+    yield from _serve()
+
+
+@pytest.fixture()
+def fresh_server():
+    """A server nobody has visited yet (for first-visitor behaviour)."""
+    yield from _serve()
+
+
+def _serve():
     port = _free_port()
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(

@@ -63,7 +63,7 @@ def test_tampered_link_shows_message_in_browser(server, browser):
     ctx.close()
 
 
-SMALL_TIMING = "timing?t_methods=rnncell_loop,sdpa&t_tmin=8&t_tmax=32&t_points=3&t_secs=0.02&t_B=4&t_d=32"
+SMALL_TIMING = "timing_lab?t_methods=rnncell_loop,sdpa&t_tmin=8&t_tmax=32&t_points=3&t_secs=0.02&t_B=4&t_d=32"
 
 
 @pytest.mark.parametrize("name, content, message", [
@@ -83,4 +83,19 @@ def test_bad_result_upload_gets_a_message_and_the_page_keeps_working(server, bro
     wait_for_app(page, 120_000)
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.get_by_text("What to notice").count() == 1  # the live results are still there
+    ctx.close()
+
+
+def test_first_visitor_deep_link_gets_the_full_app(fresh_server, browser):
+    """streamlit#8860: with a pages/ folder, the first visitor after a server start who opens a
+    deep link used to get the legacy folder router (no sidebar, no app.py). ui.layout.header
+    switches that router off and reruns; this checks the first visit shows the real app."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = ctx.new_page()
+    page.goto(f"{fresh_server}/{page_url_paths()[-1]}")
+    wait_for_app(page, 120_000)
+    assert page.get_by_text("Random seed").count() == 1          # app.py's shared sidebar ran
+    assert page.locator("[data-testid='stSidebarNav']").get_by_text("Overview").count() == 1
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.locator("[data-testid='stException']").count() == 0
     ctx.close()

@@ -33,3 +33,13 @@ def test_the_checker_sees_a_crossing(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text("import os\nfrom streamlit import cache_data\nimport torch.nn as nn\n")
     assert {"streamlit", "torch", "os"} <= imported_modules(bad)
+
+
+def test_every_url_path_is_its_file_name():
+    """streamlit#8860: a first visitor's deep link is first routed by the legacy pages/ router,
+    which knows pages only by file name; a url_path that differs shows "Page not found"."""
+    import re
+
+    pairs = re.findall(r'st\.Page\("pages/(\w+)\.py".*?url_path="([^"]*)"', (ROOT / "app.py").read_text())
+    assert len(pairs) >= 2
+    assert [f for f, u in pairs if f != u] == []
