@@ -13,7 +13,7 @@ PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/map:", url_path="overview", default=True),
     st.Page("pages/timing_lab.py", title="Timing lab", icon=":material/timer:", url_path="timing_lab"),
     st.Page("pages/gradients.py", title="Vanishing gradients", icon=":material/trending_down:", url_path="gradients"),
-
+    st.Page("pages/memory.py", title="Fixed-size memory", icon=":material/memory:", url_path="memory"),
     st.Page("pages/attention_maps.py", title="Attention maps", icon=":material/grid_on:", url_path="attention_maps"),
 ]
 

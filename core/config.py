@@ -128,7 +128,7 @@ class AttentionLimits:
     # The reader's own input: characters in the text box, then tokens per task
     # (the shipped models were trained on these lengths; see core/tasks.py).
     max_chars: int = 120
-    layer: IntBound = IntBound("layer", 1, 2, 1)
+    layer: IntBound = IntBound("layer", 1, 2, 2)
     head: IntBound = IntBound("head", 1, 8, 1)
     answer_step: IntBound = IntBound("answer step", 1, 10, 1)
     # The random-weights demo of the math: T rows of width D, H heads of D/H.
@@ -187,7 +187,7 @@ class MemoryLimits:
     probe_vocab: int = 10          # chance accuracy = 1 / probe_vocab
     probe_positions: int = 16      # probe positions per sequence, all at t ≥ k_max
     probe_sizes: tuple[int, ...] = (16, 32, 64, 128, 256)
-    size_seqs: int = 1000          # sequences per size in the N sweep
+    size_seqs: int = 500           # sequences per size in the N sweep
     ridge: float = 1e-3            # λ as a fraction of the mean feature variance
     span_margin: float = 0.05      # "still remembers": probe accuracy ≥ chance + this
     attn_sharpness: float = 100.0  # β of the positional attention read (peak weight ≈ 0.98)

@@ -13,7 +13,7 @@ CARDS = [
      "pages/gradients.py", "C4–C7"),
     ("3 · The fixed-size state",
      "Everything read so far must fit in N numbers, however long the input.",
-     None, "C5 C8"),
+     "pages/memory.py", "C5 C8"),
     ("4 · Attention's new price",
      "Any two positions are one step apart — but the attention matrix is T × T.",
      "pages/timing_lab.py", "C12–C14"),
@@ -24,6 +24,7 @@ ROWS = [
     ("Sequential operations", "O(N)", "O(1)", "sequential_ops"),
     ("Computation per layer", "O(N·d²)", "O(N²·d)", "per_layer_cost"),
     ("Maximum path length", "O(N)", "O(1)", "path_length"),
+    ("Long-range dependencies", "poor (forgets)", "excellent (constant path)", "long_range"),
 ]
 
 layout.header("Why Transformers Replaced RNNs", "overview")
