@@ -58,10 +58,11 @@ def seed_claims(summary: pd.DataFrame, profile: GradientProfile, k: int, wrt: st
         if row is None:
             continue
         h = _h(row.horizon)
-        verdict = ("never falls that far here" if h is None else "inside that range" if lo <= h <= hi
-                   else "shorter" if h < lo else "longer")
+        verdict = ("inside that range" if h is not None and lo <= h <= hi else
+                   "longer" if h is None or h > hi else "shorter")
         extra = "" if bias is None else f", forget-gate bias {bias:g}, so σ(bias) = {1 / (1 + math.exp(-bias)):.3f}"
-        parts.append(f"{label(model)}: {h if h is not None else '—'} steps (seeds: {lo}–{hi}; {verdict}{extra})")
+        measured = f"{h} steps" if h is not None else f"still above it after {profile.setup.T - 1} steps"
+        parts.append(f"{label(model)}: {measured} (seeds: {lo}–{hi}; {verdict}{extra})")
     if not parts:
         return None
     return (f"The seeds' horizons checked at the {ten_to(k)} threshold — " + "; ".join(parts)

@@ -18,7 +18,7 @@ import torch
 
 from core.cells import CellWeights, _step, make_cell, stack_cells, unroll
 from core.config import GRADIENT_RECURRENT, GRADIENTS as LIM
-from core.gradients import GradientSetup, inputs
+from core.gradients import GradientSetup, inputs, one_thread
 
 
 def _d(a: torch.Tensor, m: torch.Tensor) -> torch.Tensor:
@@ -70,6 +70,7 @@ class JacobianView:
     w_norm: float
 
 
+@one_thread()
 def jacobian_view(setup: GradientSetup, kind: str) -> JacobianView:
     """The first seed of `setup`: the same weights, inputs and loss as its profile curve."""
     setup.check()
@@ -107,6 +108,7 @@ def phase_rhos() -> np.ndarray:
     return np.linspace(lo, hi, count)
 
 
+@one_thread()
 def phase_diagram(setup: GradientSetup, kind: str) -> pd.DataFrame:
     """log10 ‖∂L/∂h_{T-d}‖ over a ρ grid × at most `phase_columns` sampled distances, first seed.
 

@@ -92,7 +92,8 @@ with tabs[0]:
     st.caption("× marks each model's horizon. Per model and seed, every distance:")
     layout.downloads(profile.curves, "gradient_norms", "g_dl_curves", meta=setup.__dict__)
 with tabs[1]:
-    st.altair_chart(charts.jacobian_product(view.frame, focus), width="stretch")
+    for chart in charts.jacobian_product(view.frame, focus):
+        st.altair_chart(chart, width="stretch")
     layout.downloads(view.frame, f"jacobian_product_{focus}", "g_dl_jac", meta=setup.__dict__)
 with tabs[2]:
     st.altair_chart(charts.forget_gate(arith, profile.forget, lstm), width="stretch")
@@ -109,7 +110,8 @@ with tabs[4]:
     with t2:
         slider(P["g_clip"], "Clip the gradient norm at", step=0.1)
     run = _clipping(float(ss["g_trho"]), float(ss["g_clip"]), sidebar.seed())
-    st.altair_chart(charts.clipping(run.frame, BASELINE_LOSS), width="stretch")
+    for chart in charts.clipping(run.frame, BASELINE_LOSS):
+        st.altair_chart(chart, width="stretch")
     layout.downloads(run.frame, "clipping_run", "g_dl_clip", meta={"rho": run.rho, "clip": run.clip})
 push_to_url(PARAMS)
 
@@ -118,7 +120,14 @@ layout.notice([s for s in (
     notes.flat_attention(profile), notes.linear_theory(table, profile), notes.float32(table),
     notes.forget(profile, arith), notes.jacobian(view), notes.phase(phase, focus), notes.clipping(run),
 ) if s])
-st.dataframe(table, hide_index=True, width="stretch")
+num = st.column_config.NumberColumn
+st.dataframe(table[table["wrt"] == wrt].assign(model=lambda t: t["model"].map(label)).drop(columns="wrt"),
+             hide_index=True, width="stretch", column_config={
+                 "horizon": num(f"horizon at {notes.ten_to(k)} (steps)"),
+                 "factor_per_step": num("decay factor per step", format="%.4f"),
+                 "at_far_end": num(f"‖grad‖ at d = {setup.T - 1}", format="%.2e"),
+                 "float32_lost_at": num("below float32's range from d ="),
+                 "zero_in_float64_at": num("0 in float64 from d =")})
 record = notes.path_length_record(table, profile, k)
 if record:
     measured.record("path_length", record)

@@ -196,5 +196,6 @@ def test_notes_and_charts_are_built_from_the_numbers():
     spec = charts.decay(p.band[p.band["wrt"] == "x"], "x", 0.8).to_dict()
     assert spec["layer"][1]["encoding"]["y"]["scale"]["type"] == "log"
     view = jacobian_view(SMALL, "tanh")
-    assert "vconcat" in charts.jacobian_product(view.frame, "tanh").to_dict()
+    top, steps = charts.jacobian_product(view.frame, "tanh")
+    assert {"measured ‖∂L/∂h_k‖", "∏ ‖J_j‖ (bound)"} <= {r["series"] for r in top.to_dict()["datasets"].popitem()[1]}
     assert charts.phase(phase_diagram(SMALL, "tanh"), 0.8, "tanh").to_dict()["layer"][0]["mark"]["type"] == "rect"

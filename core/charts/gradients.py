@@ -35,7 +35,8 @@ def decay(band: pd.DataFrame, wrt: str, rho: float, horizons: pd.DataFrame | Non
     y = _log_y("median", f"‖∂L/∂{what}‖, log scale")
     base = alt.Chart(data).encode(D_AXIS, color=color)
     area = alt.Chart(_positive(data, "lo", "hi")).mark_area(opacity=0.18).encode(
-        D_AXIS, alt.Y("lo:Q", scale=alt.Scale(type="log")), alt.Y2("hi:Q"), color=color)
+        D_AXIS, alt.Y("lo:Q", scale=alt.Scale(type="log")), alt.Y2("hi:Q"),
+        color=alt.Color("label:N", scale=palette(domain), legend=None))
     line = base.mark_line(strokeWidth=3).encode(y, tooltip=[
         "label", "distance", alt.Tooltip("median:Q", format=".3e"),
         alt.Tooltip("lo:Q", format=".3e", title="min over seeds"), alt.Tooltip("hi:Q", format=".3e", title="max")])
@@ -52,9 +53,9 @@ def decay(band: pd.DataFrame, wrt: str, rho: float, horizons: pd.DataFrame | Non
     return style(alt.layer(*layers).properties(height=440, title=title))
 
 
-def jacobian_product(frame: pd.DataFrame, kind: str) -> alt.Chart:
-    """Top: the measured gradient under the running product of step-Jacobian norms and the
-    ‖W‖^d, ρ^d references. Bottom: each step's ‖∂s_k/∂s_{k-1}‖."""
+def jacobian_product(frame: pd.DataFrame, kind: str) -> tuple[alt.Chart, alt.Chart]:
+    """The measured gradient under the running product of step-Jacobian norms and the
+    ‖W‖^d, ρ^d references; and, as a second chart, each step's ‖∂s_k/∂s_{k-1}‖."""
     names = {"measured": "measured ‖∂L/∂h_k‖", "product": "∏ ‖J_j‖ (bound)",
              "w_power": "‖W_hh‖^d (bound, |φ′| ≤ 1)", "rho_power": "ρ^d"}
     long = frame.melt("distance", list(names), "series", "value").dropna()
@@ -65,12 +66,13 @@ def jacobian_product(frame: pd.DataFrame, kind: str) -> alt.Chart:
         color=alt.Color("series:N", scale=palette(domain), sort=domain, title=""),
         strokeDash=alt.condition(alt.datum.series == names["measured"], alt.value([1, 0]), alt.value([7, 4])),
         tooltip=["series", "distance", alt.Tooltip("value:Q", format=".3e")],
-    ).properties(height=340, title=f"{label(kind)}, first seed: the product formula, factor by factor")
+    ).properties(height=380, title=f"{label(kind)}, first seed: the product formula, factor by factor")
     steps = alt.Chart(frame.dropna(subset=["step_norm"])).mark_line(strokeWidth=2, color="#555").encode(
-        D_AXIS, alt.Y("step_norm:Q", title="‖J‖ of one step"),
+        D_AXIS, alt.Y("step_norm:Q", title="‖J_k‖"),
         tooltip=["distance", alt.Tooltip("step_norm:Q", format=".4f")])
     one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(strokeDash=[4, 4], color="gray").encode(y="y:Q")
-    return style(alt.vconcat(top, (steps + one).properties(height=170)))
+    title = "each step's Jacobian norm ‖∂s_k/∂s_{k−1}‖ (dashed: 1)"
+    return style(top), style((steps + one).properties(height=300, title=title))
 
 
 def forget_gate(arith: pd.DataFrame, measured: pd.DataFrame, lstm: pd.DataFrame | None) -> alt.Chart:
@@ -110,19 +112,20 @@ def phase(df: pd.DataFrame, rho_now: float, kind: str, span: float = 30.0) -> al
     return style((rect + lines).properties(height=420, title=title))
 
 
-def clipping(frame: pd.DataFrame, baseline: float) -> alt.Chart:
+def clipping(frame: pd.DataFrame, baseline: float) -> tuple[alt.Chart, alt.Chart]:
     """Training loss and gradient norm per SGD step, with and without clipping (log scales)."""
     data = frame.replace([np.inf, -np.inf], np.nan).dropna()
     domain = list(dict.fromkeys(frame["run"]))
     color = alt.Color("run:N", scale=palette(domain), sort=domain, title="")
     step = alt.X("step:Q", title="SGD step")
     loss = alt.Chart(_positive(data, "loss")).mark_line(strokeWidth=3).encode(
-        step, _log_y("loss", "training loss (MSE), log scale"), color=color,
+        step, _log_y("loss", "loss (MSE), log scale"), color=color,
         tooltip=["run", "step", alt.Tooltip("loss:Q", format=".3e")])
     base = alt.Chart(pd.DataFrame({"y": [baseline]})).mark_rule(strokeDash=[6, 4], color="gray").encode(
         y="y:Q", tooltip=[alt.Tooltip("y:Q", title="always answer 1.0", format=".3f")])
     norm = alt.Chart(_positive(data, "grad_norm")).mark_line(strokeWidth=2).encode(
-        step, _log_y("grad_norm", "gradient norm before clipping"), color=color,
+        step, _log_y("grad_norm", "‖gradient‖, log scale"), color=color,
         tooltip=["run", "step", alt.Tooltip("grad_norm:Q", format=".3e")])
-    return style(alt.vconcat((loss + base).properties(height=300, title="Exploding gradients and clipping"),
-                             norm.properties(height=200)))
+    return (style((loss + base).properties(height=340, title="Training loss, with and without clipping "
+                                                                   "(dashed: always answer 1.0)")),
+            style(norm.properties(height=300, title="Gradient norm before clipping")))
