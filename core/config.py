@@ -132,7 +132,7 @@ class AttentionLimits:
     head: IntBound = IntBound("head", 1, 8, 1)
     answer_step: IntBound = IntBound("answer step", 1, 10, 1)
     # The random-weights demo of the math: T rows of width D, H heads of D/H.
-    demo_t: IntBound = IntBound("positions T", 2, 64, 8)
+    demo_t: IntBound = IntBound("positions T", 2, 64, 32)
     demo_width: int = 64
     heads: IntBound = IntBound("heads", 1, 8, 4)
     heads_options: tuple[str, ...] = ("1", "2", "4", "8")

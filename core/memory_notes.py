@@ -43,13 +43,17 @@ def forgetting_notes(sens: pd.DataFrame, dec: Decodability, kmax: int, n: int) -
     t_at = int(min(21, sens.t.max()))
     at = sens[sens.t == t_at].set_index("model")["trace"]
     kept = ", ".join(f"the {m} {at[m]:.1%}" for m in at.index if m != ATTENTION)
-    out = [f"Change only the first token: {t_at - 1} steps later {kept} of the difference is left in the state; "
-           f"the attention cache still holds {at.get(ATTENTION, float('nan')):.0%} of it."]
+    out = [f"Change only the first token: {t_at - 1} steps later {kept} of the difference is left in the state."]
+    if ATTENTION in at:
+        out[0] += (f" The attention layer's stored states keep all of it — {at[ATTENTION]:.0%} of the step-1 "
+                   "difference, since later states mix token 1 in as well.")
     spans = memory_span(dec.accuracy, dec.chance)
     rnn = [f"{_reach(spans[MODEL_NAMES[c]], kmax)} for the {CELL_NAMES[c]}" for c in CELL_NAMES if MODEL_NAMES[c] in spans]
     attn = dec.accuracy[dec.accuracy.model == ATTENTION]["accuracy"]
-    out.append(f"The linear probe falls to near chance ({dec.chance:.0%} + 5 points) at {', '.join(rnn)}; "
-               f"through attention it reads {attn.min():.0%}–{attn.max():.0%} at every k up to {kmax}.")
+    out.append(f"The linear probe falls to near chance ({dec.chance:.0%} + 5 points) at {', '.join(rnn)}.")
+    if len(attn):
+        level = f"{attn.min():.0%}" if attn.max() - attn.min() < 0.005 else f"{attn.min():.0%}–{attn.max():.0%}"
+        out[-1] += f" Through attention it reads {level} at every k up to {kmax}: the token k back is one hop away."
     k = spans.get(MODEL_NAMES["tanh"])
     if k is not None:
         side = "inside" if 20 <= k <= 30 else ("short of" if k < 20 else "beyond")

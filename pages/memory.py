@@ -88,28 +88,31 @@ if tr is not None:
     st.slider("Step t — scrub through time", 1, steps, key="m_t")
     t = ss.m_t
     df = charts.steps_frame(tr)
+    c1, c2, c3 = st.columns(3)
+    plane = c1.selectbox("Plane", L.plane.options, key="m_pl")
+    c2.selectbox("Heatmap", QUANTITIES[ss.m_cell], key="m_q", help="LSTM gates i, f, o, candidate g, cell c; "
+                 "GRU update z, reset r, candidate n; h is the hidden state")
+    with c3:
+        slider(P["m_k"], "Cosine lag k")
     left, right = st.columns(2)
-    plane = left.selectbox("Plane", L.plane.options, key="m_pl")
     left.altair_chart(style(charts.trajectory_chart(df, "rnn", plane, t, f"{notes.CELL_NAMES[tr.kind]} hidden state")),
                       width="stretch")
-    right.selectbox("Heatmap", QUANTITIES[ss.m_cell], key="m_q", help="LSTM gates i, f, o, candidate g, cell c; "
-                    "GRU update z, reset r, candidate n; h is the hidden state")
     right.altair_chart(style(charts.trajectory_chart(df, "attn", plane, t, "transformer layer, per token")),
                        width="stretch")
     ev, zev = tr.pca.ratio, tr.z_pca.ratio
     st.caption(f"Explained variance, PC1/PC2/PC3: {' / '.join(f'{v:.0%}' for v in ev)} (recurrent) · "
                f"{' / '.join(f'{v:.0%}' for v in zev)} (transformer). Colour = step; the ring is step t.")
     matrix = tr.c if ss.m_q == "c" else tr.h if ss.m_q == "h" else tr.gates[ss.m_q]
-    st.altair_chart(style(charts.heatmap_chart(matrix, ss.m_q, t, L.heatmap_cells)), width="content")
-    slider(P["m_k"], "Cosine lag k")
-    st.altair_chart(style(charts.metrics_chart(df, t, ss.m_k)), width="content")
+    st.altair_chart(style(charts.timeline_chart(matrix, ss.m_q, df, t, ss.m_k, L.heatmap_cells)), width="content")
     m1, m2, m3 = st.columns(3)
     m1.metric(f"{notes.CELL_NAMES[tr.kind]} state, numbers", f"{tr.state_numbers:,}", help="N, or 2N for the LSTM (h and c)")
     m2.metric("Attention keeps, numbers (T × d)", f"{tr.attention_numbers:,}")
     m3.metric("Ratio for this input", f"{tr.attention_numbers / tr.state_numbers:,.0f}×")
     layout.notice(notes.trajectory_notes(tr, t))
     meta = {"cell": tr.kind, "N": tr.h.shape[1], "rho": ss.m_rho, "forget_bias": ss.m_fb, "seed": sidebar.seed()}
+    st.caption("Per step: tokens, both models' PC scores, ‖h_t‖, saturated fraction, cosine")
     layout.downloads(df, "memory_steps", "m_dl_steps", meta)
+    st.caption(f"Every unit at every step of the heatmap's quantity ({ss.m_q}), unaveraged")
     layout.downloads(charts.long_frame(matrix, ss.m_q), f"memory_{ss.m_q}", "m_dl_heat", meta)
 
 st.header("Forgetting, measured two ways")
@@ -134,6 +137,7 @@ layout.notice(fnotes)
 spans = probes.memory_span(dec.accuracy, dec.chance)
 measured.record("long_range", ", ".join(f"{m}: {'>' + str(ss.m_K) if k is None else k}" for m, k in spans.items())
                 + f" steps back (N = {ss.m_N}, untrained)")
+st.caption("Sensitivity, probe accuracy and probe accuracy vs N, one table")
 layout.downloads(pd.concat([sens.assign(measure="sensitivity"), dec.accuracy.assign(measure="probe"),
                             sizes.assign(measure="probe_vs_N")]), "memory_forgetting", "m_dl_forget",
                  {"N": ss.m_N, "rho": ss.m_rho, "forget_bias": ss.m_fb, "input_scale": ss.m_in, "chance": dec.chance})

@@ -25,7 +25,7 @@ def test_default_view():
     assert not at.exception
     assert at.title[0].value == "Fixed-size memory"
     assert not at.error and not at.warning
-    assert len(charts(at)) == 7       # two trajectories, heatmap, metrics, sensitivity, probe, probe vs N
+    assert len(charts(at)) == 6       # two trajectories, heatmap over metrics, sensitivity, probe, probe vs N
     text = notices(at)
     assert "carries **128 numbers** (h and c)" in text and "T × d" in text
     assert "linear probe falls to near chance" in text and "N = 16 to N = 256" in text

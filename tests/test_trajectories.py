@@ -157,3 +157,32 @@ def test_trajectory_refuses_values_past_the_limits():
         trajectory(tok, "transformer", 16, 1.0, 1.0, 0)
     with pytest.raises(ValueError, match="spectral radius"):
         trajectory(tok, "tanh", 16, 9.0, 1.0, 0)
+
+
+def test_heatmap_blocks_average_and_stay_under_the_cell_limit():
+    from core.charts.trajectories import blocks_frame
+    m = np.arange(200 * 130, dtype=float).reshape(200, 130)
+    df, bt, bu = blocks_frame(m, 64)
+    assert (bt, bu) == (4, 3)
+    assert df.t0.nunique() <= 64 and df.u0.nunique() <= 64
+    first = df[(df.t0 == 1) & (df.u0 == 0)].value.item()
+    assert first == pytest.approx(m[:4, :3].mean())
+    last = df[(df.t0 == 197) & (df.u0 == 129)]
+    assert last.value.item() == pytest.approx(m[196:, 129].mean()) and last.t1.item() == 200
+    small, bt, bu = blocks_frame(m[:10, :5], 64)
+    assert (bt, bu) == (1, 1) and len(small) == 50 and np.allclose(small.value, m[:10, :5].ravel())
+
+
+def test_charts_mark_the_scrubbed_step():
+    from core.charts import trajectories as charts
+    tr = trajectory(tokenize("hello world"), "lstm", 16, 1.0, 1.0, seed=0)
+    df = charts.steps_frame(tr)
+    assert list(df.t) == list(range(1, 12)) and {"rnn_PC1", "attn_PC3", "cosine"} <= set(df.columns)
+    spec = charts.trajectory_chart(df, "rnn", "PC1–PC3", 4, "x").to_dict()
+    ring = spec["layer"][2]
+    assert spec["datasets"][ring["data"]["name"]][0]["t"] == 4
+    assert ring["encoding"]["y"]["field"] == "rnn_PC3"
+    timeline = charts.timeline_chart(tr.gates["f"], "f", df, 4, 1, 64).to_dict()
+    assert len(timeline["vconcat"]) == 4      # heatmap + three metrics
+    box = timeline["vconcat"][0]["layer"][1]
+    assert timeline["datasets"][box["data"]["name"]] == [{"a": 3.5, "b": 4.5}]
