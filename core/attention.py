@@ -246,3 +246,40 @@ def step_bars_frame(a: AttentionSteps, b: AttentionSteps, head: int, query: int,
         "formula": [name(a)] * t + [name(b)] * t,
         "weight": np.concatenate([a.weights[head, query], b.weights[head, query]]),
     })
+
+
+def gradient_by_distance(t: int, heads: int, causal: bool, seed: int, rho: float = 1.0) -> pd.DataFrame:
+    """‖∂(u·y_T)/∂x_j‖ against the distance T−1−j, for one attention layer and for a tanh RNN.
+
+    Both read the same T random rows of width D (as `random_demo`); u is a fixed random unit
+    vector, y_T the attention output (or the RNN's last hidden state, recurrent matrix of
+    spectral radius rho). Attention reaches every row in one step; the RNN through T−1−j.
+    Tidy: distance, model, gradient norm.
+    """
+    from core.cells import CellSpec, make_cell, unroll
+
+    ATTENTION.demo_t.check(t)
+    d = ATTENTION.demo_width
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(t, d, generator=g, dtype=torch.float64)                # (T, D), as random_demo
+    u = torch.randn(d, generator=torch.Generator().manual_seed(seed + 2), dtype=torch.float64)
+    u = u / u.norm()
+    xa = x.clone().requires_grad_()
+    (ga,) = torch.autograd.grad(attend(xa, random_weights(d, seed + 1), heads, causal).output[-1] @ u, xa)
+    cell = make_cell(CellSpec(kind="tanh", n_in=d, n_hidden=d, rho=rho, seed=seed))
+    xr = x.clone().requires_grad_()
+    (gr,) = torch.autograd.grad(unroll(cell, xr[None]).h[0, -1] @ u, xr)
+    dist = np.arange(t)[::-1]                                             # row j is T−1−j back
+    return pd.DataFrame({
+        "distance": np.concatenate([dist, dist]),
+        "model": [f"attention, {heads} head(s)"] * t + [f"tanh RNN, spectral radius {rho:g}"] * t,
+        "gradient norm": np.concatenate([ga.norm(dim=1).numpy(), gr.norm(dim=1).numpy()]),
+    })
+
+
+def previous_token(weights: np.ndarray) -> np.ndarray:
+    """Per head, the mean weight a query puts on the key just before it, (H, T, T) → (H,)."""
+    t = weights.shape[-1]
+    if t < 2:
+        return np.zeros(weights.shape[0])
+    return np.diagonal(weights, offset=-1, axis1=1, axis2=2).mean(-1)

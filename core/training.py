@@ -70,9 +70,15 @@ def param_count(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
+def recurrent_params(kind: str, width: int, layers: int = 1, vocab: int = len(VOCAB)) -> int:
+    """RecurrentLM's parameter count in closed form: embedding, gates · (2N² + 2N) per layer, read-out."""
+    gates = {"rnn": 1, "lstm": 4, "gru": 3}[kind]
+    return vocab * width + layers * gates * (2 * width * width + 2 * width) + width * vocab + vocab
+
+
 def matched_width(kind: str, target: int, layers: int = 1) -> int:
     """The recurrent width whose parameter count is closest to `target`."""
-    return min(range(4, 513), key=lambda n: abs(param_count(RecurrentLM(kind, n, layers)) - target))
+    return min(range(1, 1025), key=lambda n: abs(recurrent_params(kind, n, layers) - target))
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,11 @@ def _demo(t: int, heads: int, causal: bool, seed: int):
 
 
 @st.cache_data(max_entries=32)
+def _gradients(t: int, heads: int, causal: bool, seed: int):
+    return attention.gradient_by_distance(t, heads, causal, seed)
+
+
+@st.cache_data(max_entries=32)
 def _encoding(kind: str, t: int, d: int, task: str):
     return positional.encoding(kind, t, d, _model(task).positional() if kind == "learned" else None)
 
@@ -98,11 +103,13 @@ grid = attention.grid_frame(layer_w, ex.ideal, an.predicted[:-1])
 close = attention.closeness_frame(layer_w, ex.ideal)
 heads_only = close[close["head"] != "mean"]
 best = heads_only.loc[heads_only["closeness"].idxmax()]
+prev = [(layer + 1, h + 1, float(v)) for layer, w in enumerate(layer_w) for h, v in enumerate(attention.previous_token(w))]
+prev_best = max(prev, key=lambda r: r[2])
 ids = tuple(tasks.encode(an.predicted[:-1]))
 labels = attention.position_labels(an.predicted[:-1])
 
 tab_heads, tab_step, tab_demo, tab_pe = st.tabs(
-    ["Every head", "One query, step by step", "Heads and √Dh on random weights", "Positional encodings"])
+    ["Every head", "One query, step by step", "Random weights: heads, √Dh, path length", "Positional encodings"])
 
 with tab_heads:
     st.altair_chart(charts.head_grid(grid, "Attention weights per layer × head; orange: the task's ideal keys"),
@@ -127,11 +134,14 @@ with tab_step:
     st.markdown(f"Query position **{labels[query]}**, layer {layer}, head {head + 1}: Dh = {steps.q.shape[-1]}, "
                 f"scores multiplied by {steps.scaled_by:.4f}. Its query vector q and its output Σ w·v:")
     st.dataframe(attention.weighted_sum_table(steps, head, query).set_index("component").T.round(3))
-    st.dataframe(table.round(4), hide_index=True)
-    st.altair_chart(charts.step_bars(attention.step_bars_frame(steps, other, head, query, labels)), width="stretch")
+    st.dataframe(table.round(4), hide_index=True, height="content")
+    st.altair_chart(charts.step_bars(attention.step_bars_frame(steps, other, head, query, labels),
+                                     f"Query {labels[query]}: its softmax weights with and without 1/√Dh"),
+                    width="stretch")
     with_s, without_s = (steps, other) if scaled else (other, steps)
     ent = attention.entropy_frame(attention.entropy(with_s.weights), attention.entropy(without_s.weights))
-    st.altair_chart(charts.entropy_bars(ent, math.log(t_len)), width="stretch")
+    st.altair_chart(charts.entropy_bars(ent, math.log(t_len), f"Trained layer {layer}: mean attention entropy per head"),
+                    width="stretch")
     layout.downloads(table, f"attention_step_{task}", "a_dl_step", {"layer": layer, "head": head + 1})
 
 with tab_demo:
@@ -140,12 +150,18 @@ with tab_demo:
     d2.slider("Positions T", A.demo_t.lo, A.demo_t.hi, key="a_T")
     n_demo, t_demo = int(st.session_state["a_H"]), st.session_state["a_T"]
     demo, demo_raw = _demo(t_demo, n_demo, causal, seed)
+    st.caption(f"{t_demo} random rows of width {A.demo_width}, seed {seed}; causal mask "
+               f"{'on' if causal else 'off'} (the toggle sits in the step-by-step tab).")
     demo_grid = attention.grid_frame([demo.weights], None, ["x"] * t_demo)
     st.altair_chart(charts.head_grid(demo_grid[demo_grid["head"] != "mean"], "Random weights (seeded), one map per head"),
                     width="content")
     ent_demo = attention.entropy_frame(attention.entropy(demo.weights), attention.entropy(demo_raw.weights))
-    st.altair_chart(charts.entropy_bars(ent_demo, math.log(t_demo)), width="stretch")
+    st.altair_chart(charts.entropy_bars(ent_demo, math.log(t_demo), "Random weights: mean attention entropy per head"),
+                    width="stretch")
     layout.downloads(ent_demo, "attention_entropy_random", "a_dl_ent", {"T": t_demo, "heads": n_demo, "seed": seed})
+    grads = _gradients(t_demo, n_demo, causal, seed)
+    st.altair_chart(charts.gradient_lines(grads), width="stretch")
+    layout.downloads(grads, "attention_path_length", "a_dl_grad", {"T": t_demo, "heads": n_demo, "seed": seed})
 
 with tab_pe:
     p1, p2, p3 = st.columns(3)
@@ -170,18 +186,25 @@ push_to_url(PARAMS)
 if st.query_params.get("a_in") != st.session_state["a_in"]:
     st.query_params["a_in"] = st.session_state["a_in"]
 
-gap = dict(zip(perm.table["model"], perm.table["max |difference|"]))
-rows = list(gap.values())
+rows = perm.table["max |difference|"].tolist()
 w_row, w_other = table["softmax weight"], other.weights[head, query]
 ent_s, ent_u = ent_demo.groupby("formula", sort=False)["entropy"].mean()
+att_g, rnn_g = (grads[grads["model"].str.startswith(m)].set_index("distance")["gradient norm"] for m in ("att", "tanh"))
+far_d = int(att_g.index.max())
 near, far = positional.cosine_by_distance(enc.matrix)
 layout.notice([
     f"Layer {best['layer']}, head {best['head']} puts **{best['closeness']:.0%}** of its attention on the ideal keys; "
     f"spreading evenly over the keys it may see would give {attention.uniform_baseline(ex.ideal, True):.0%}.",
+    f"Heads specialise: layer {prev_best[0]}, head {prev_best[1]} puts {prev_best[2]:.0%} of its weight on the "
+    f"previous token (averaged over every position), a pattern of its own; the closest-to-ideal head puts "
+    f"{prev[(best['layer'] - 1) * n_heads + int(best['head']) - 1][2]:.0%} there.",
     f"At query {labels[query]} (layer {layer}, head {head + 1}) the largest weight is {w_row.max():.2f}, on key "
     f"{labels[int(w_row.argmax())]}; with the scaling {'removed' if scaled else 'restored'} it would be {w_other.max():.2f}.",
     f"On random weights with {n_demo} head(s) of Dh = {A.demo_width // n_demo}, dropping 1/√Dh lowers the mean "
     f"entropy from {ent_s:.2f} to {ent_u:.2f} nats (uniform: ln T = {math.log(t_demo):.2f}): the softmax saturates.",
+    f"Any two positions are one step apart: from 1 to {far_d} steps back, attention's gradient to an input stays "
+    f"between {att_g[att_g.index >= 1].min():.1e} and {att_g[att_g.index >= 1].max():.1e}, while the RNN's falls "
+    f"from {rnn_g[1]:.1e} to {rnn_g[far_d]:.1e}.",
     f"Without a positional encoding or mask, shuffling the tokens changes the transformer's outputs by only "
     f"{rows[0]:.1e} beyond the shuffle — it sees a set. The causal mask alone breaks that ({rows[1]:.2f}), so does "
     f"its learned encoding ({rows[2]:.2f}), and the RNN's final state moves by {rows[3]:.2f}.",

@@ -7,8 +7,8 @@ import torch
 import torch.nn.functional as F
 
 from core.attention import (AttentionWeights, attend, causal_mask, closeness, closeness_frame, entropy,
-                            entropy_frame, grid_frame, random_demo, random_weights, step_table,
-                            uniform_baseline, weighted_sum_table)
+                            entropy_frame, gradient_by_distance, grid_frame, random_demo, random_weights, step_table,
+                            previous_token, uniform_baseline, weighted_sum_table)
 
 
 def _copied_mha(w: AttentionWeights, heads: int, dtype) -> torch.nn.MultiheadAttention:
@@ -125,3 +125,43 @@ def test_grid_frame_is_tidy_with_a_mean_head():
     assert set(f["key label"]) == {"0:a", "1:b", "2:a"}
     mean = f[(f["head"] == "mean") & (f["layer"] == 2)].sort_values(["query", "key"])["weight"]
     np.testing.assert_allclose(mean, w.mean(0).ravel())
+
+
+def test_gradient_by_distance_is_flat_for_attention_and_decays_for_the_rnn():
+    df = gradient_by_distance(48, 4, causal=True, seed=0)
+    att = df[df["model"].str.startswith("attention")].set_index("distance")["gradient norm"]
+    rnn = df[df["model"].str.startswith("tanh")].set_index("distance")["gradient norm"]
+    assert len(att) == len(rnn) == 48
+    far = att[att.index >= 1]
+    assert far.max() / far.min() < 100              # one step from every position
+    assert rnn[1] / rnn[47] > 1e6                   # 47 multiplications by a Jacobian
+
+
+def test_gradient_by_distance_matches_finite_differences():
+    """Oracle: (u·y_T)(x + ε e) − (u·y_T)(x − ε e) over 2ε, for one input row and direction."""
+    t, d, seed = 5, 64, 3
+    df = gradient_by_distance(t, 2, causal=False, seed=seed)
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(t, d, generator=g, dtype=torch.float64)
+    u = torch.randn(d, generator=torch.Generator().manual_seed(seed + 2), dtype=torch.float64)
+    u = u / u.norm()
+    w = random_weights(d, seed + 1)
+
+    def f(z):
+        return float(attend(z, w, 2, False).output[-1] @ u)
+
+    eps, row = 1e-6, 1
+    grad = torch.zeros(d, dtype=torch.float64)
+    for i in range(d):
+        e = torch.zeros(t, d, dtype=torch.float64)
+        e[row, i] = eps
+        grad[i] = (f(x + e) - f(x - e)) / (2 * eps)
+    att = df[df["model"].str.startswith("attention")].set_index("distance")["gradient norm"]
+    assert att[t - 1 - row] == pytest.approx(float(grad.norm()), rel=1e-6)
+
+
+def test_previous_token_score():
+    shifted = np.eye(5, k=-1)
+    shifted[0, 0] = 1.0
+    w = np.stack([shifted, np.full((5, 5), 0.2)])
+    assert previous_token(w).tolist() == pytest.approx([1.0, 0.2])
