@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from core.clipping import BASELINE_LOSS, ClippingRun
-from core.gradients import FLOAT32_TINY, GradientProfile, label
+from core.gradients import GradientProfile, label
 from core.jacobians import JacobianView
 
 SUP = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -91,15 +91,17 @@ def linear_theory(summary: pd.DataFrame, profile: GradientProfile) -> str | None
             f"{profile.setup.rho:g}: with {profile.setup.init} W the theory is {exact}.")
 
 
-def float32(summary: pd.DataFrame) -> str | None:
-    lost = [(label(r.model), _h(r.float32_lost_at)) for r in summary[summary["wrt"] == "h"].itertuples()
-            if _h(r.float32_lost_at)]
-    if not lost:
+def float32(profile: GradientProfile) -> str | None:
+    """Where the first recurrent model's float32 gradient norm reads 0, measured."""
+    rows = profile.float32.dropna(subset=["norm_zero_at"])
+    if rows.empty:
         return None
-    first = min(lost, key=lambda t: t[1])
-    return (f"The {first[0]}'s gradient drops below float32's smallest normal number ({FLOAT32_TINY:.1e}) "
-            f"{first[1]} steps back: a float32 run would start flushing it to zero there. "
-            "This page computes in float64 so the log chart shows the true values.")
+    r = rows.iloc[0]
+    entries = (f"the entries themselves last until d = {int(r.entries_zero_at)}"
+               if not pd.isna(r.entries_zero_at) else f"the entries themselves are still nonzero at d = {profile.setup.T - 1}")
+    return (f"Rerun in float32, the {label(r.model)}'s gradient norm reads exactly 0 from d = {int(r.norm_zero_at)} on, "
+            f"where float64 gives {r.float64_there:.1e}: squaring entries that small underflows float32; "
+            f"{entries}. A float32 chart would show zeros — this page computes in float64.")
 
 
 def forget(profile: GradientProfile, arith: pd.DataFrame) -> str | None:

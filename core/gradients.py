@@ -11,14 +11,15 @@ so its norm falls (or grows) geometrically with the distance d = T − k. For
 self-attention every input is one step from the output (Vaswani et al. 2017,
 Table 1: path length O(1)), so ‖∂L/∂x_k‖ does not depend on d.
 
-Everything runs in float64: in float32 a tanh RNN's gradient is exactly 0
-some 70 steps back, where the true value is ~1e-22.
+Everything runs in float64. `float32_check` shows why: in float32 the norm of
+a tanh RNN's gradient reads exactly 0 some 90 steps back, where the true value
+is ~1e-22 (squaring entries of ~1e-23 underflows float32).
 """
 from __future__ import annotations
 
 import contextlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -30,7 +31,6 @@ from core.config import GRADIENT_MODELS, GRADIENT_RECURRENT, GRADIENTS as LIM, S
 F64 = torch.float64
 LABELS = {"tanh": "tanh RNN", "relu": "ReLU RNN", "linear": "linear RNN", "lstm": "LSTM",
           "gru": "GRU", "attention": "self-attention", "transformer": "transformer block"}
-FLOAT32_TINY = float(np.finfo(np.float32).tiny)   # smallest normal float32, ≈ 1.2e-38
 
 
 @contextlib.contextmanager
@@ -165,6 +165,23 @@ def attention_norms(kind: str, setup: GradientSetup) -> np.ndarray:
     return _by_distance(gx)
 
 
+def float32_check(kind: str, setup: GradientSetup) -> dict[str, str | int | None]:
+    """The first seed's ∂L/∂h_k run again in float32.
+
+    norm_zero_at: first distance where float32's ‖∂L/∂h_k‖ reads exactly 0;
+    entries_zero_at: first distance where every float32 entry of ∂L/∂h_k is exactly 0.
+    """
+    one = replace(setup, n_seeds=1)
+    x, u = inputs(one, LIM.n_in)
+    w = make_cell(one.spec(kind, one.seed)).to(torch.float32)
+    x32 = x.to(torch.float32).requires_grad_(True)
+    run = unroll(w, x32)
+    grads = torch.stack(torch.autograd.grad((run.states[-1] * u.float()).sum(), run.states), -2)
+    grads = grads.reshape(one.T, -1).flip(0)                            # (T, N) by distance
+    return {"model": kind, "norm_zero_at": first_below(grads.norm(dim=-1).detach().numpy(), 0.0, True),
+            "entries_zero_at": first_below(grads.abs().amax(-1).detach().numpy(), 0.0, True)}
+
+
 def horizon(median: np.ndarray, k: int) -> int | None:
     """First distance d ≥ 1 where the gradient is below 10^-k of its value one step back (d = 1).
 
@@ -188,8 +205,9 @@ def decay_factor(median: np.ndarray) -> float:
     return float(10.0 ** slope)
 
 
-def first_below(median: np.ndarray, value: float) -> int | None:
-    below = np.nonzero(median < value)[0]
+def first_below(values: np.ndarray, value: float, equal: bool = False) -> int | None:
+    """First index where values < value (or == value), else None."""
+    below = np.nonzero(values == value if equal else values < value)[0]
     return int(below[0]) if len(below) else None
 
 
@@ -200,12 +218,15 @@ class GradientProfile:
     curves: model, wrt ("h" or "x"), seed, distance, norm — one row per seed and distance
     band:   model, wrt, distance, lo, median, hi — min / median / max over seeds
     forget: distance, measured (median over seeds of ∏ mean forget gate over the last d steps)
+    float32: model, norm_zero_at, entries_zero_at, float64_there — the first recurrent model's first
+             seed rerun in float32 (see `float32_check`), with the float64 norm where float32's reads 0
     """
 
     setup: GradientSetup
     curves: pd.DataFrame
     band: pd.DataFrame
     forget: pd.DataFrame
+    float32: pd.DataFrame
 
 
 def _tidy(model: str, wrt: str, norms: np.ndarray, seed0: int) -> pd.DataFrame:
@@ -217,13 +238,17 @@ def _tidy(model: str, wrt: str, norms: np.ndarray, seed0: int) -> pd.DataFrame:
 def gradient_profile(setup: GradientSetup) -> GradientProfile:
     """Measure every model in `setup.models` (see GradientProfile for the layout)."""
     setup.check()
-    frames, forget = [], np.empty(0)
+    frames, forget, checks = [], np.empty(0), []
     with one_thread():
         for m in setup.models:
             if m in GRADIENT_RECURRENT:
                 gh, gx, f = recurrent_norms(m, setup)
                 frames += [_tidy(m, "h", gh, setup.seed), _tidy(m, "x", gx, setup.seed)]
                 forget = f if m == "lstm" else forget
+                if not checks:                                          # the first cell only: it costs a run
+                    check = float32_check(m, setup)
+                    at = check["norm_zero_at"]
+                    checks.append({**check, "float64_there": None if at is None else float(gh[0, at])})
             else:
                 frames.append(_tidy(m, "x", attention_norms(m, setup), setup.seed))
     curves = pd.concat(frames, ignore_index=True)
@@ -234,18 +259,18 @@ def gradient_profile(setup: GradientSetup) -> GradientProfile:
         # Direct cell-state path: ∂c_T/∂c_{T-d} = diag(f_T ⋯ f_{T-d+1}); d = 0 is the empty product.
         prod = np.concatenate([np.ones((forget.shape[0], 1)), np.cumprod(forget, axis=1)[:, :-1]], 1)
         fdf = pd.DataFrame({"distance": np.arange(prod.shape[1]), "measured": np.median(prod, 0)})
-    return GradientProfile(setup, curves, band, fdf)
+    f32 = pd.DataFrame(checks, columns=["model", "norm_zero_at", "entries_zero_at", "float64_there"])
+    return GradientProfile(setup, curves, band, fdf, f32)
 
 
 def summary(profile: GradientProfile, k: int) -> pd.DataFrame:
-    """Per model and wrt: horizon at 10^-k, per-step decay factor, where float32 would lose it."""
+    """Per model and wrt: horizon at 10^-k, per-step decay factor, value at the far end, underflow."""
     LIM.threshold.check(k)
     rows = []
     for (model, wrt), grp in profile.band.groupby(["model", "wrt"], sort=False):
         med = grp.sort_values("distance")["median"].to_numpy()
         rows.append({"model": model, "wrt": wrt, "horizon": horizon(med, k),
                      "factor_per_step": decay_factor(med), "at_far_end": float(med[-1]),
-                     "float32_lost_at": first_below(med, FLOAT32_TINY),
                      "zero_in_float64_at": first_below(med, np.finfo(np.float64).tiny)})
     return pd.DataFrame(rows)
 

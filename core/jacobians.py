@@ -60,6 +60,7 @@ class JacobianView:
     """One seed's product formula, by distance d (rows d = 0…T-1).
 
     frame: distance, step_norm (‖J‖ of the factor that reaches d; NaN at d = 0),
+           step_bound (‖W_hh‖·max|φ′| of that step, tanh/ReLU/linear only),
            product (∏ of step norms up to d), measured (‖∂L/∂h_{T-d}‖),
            w_power (‖W_hh‖^d, the |φ'| ≤ 1 bound; NaN for gated cells), rho_power (ρ^d)
     w_norm: ‖W_hh‖ (spectral norm of the recurrent block; for gated cells the largest block's)
@@ -92,9 +93,13 @@ def jacobian_view(setup: GradientSetup, kind: str) -> JacobianView:
     w_norm = max(torch.linalg.matrix_norm(b, ord=2).item() for b in w.weight_hh.split(n))
     d = np.arange(one.T)
     gated = kind in ("lstm", "gru")
+    shift = lambda a: np.concatenate([[np.nan], a[:-1]])                  # the factor that reaches d
+    h = run.h.detach().reshape(one.T, -1)
+    slope = {"tanh": 1 - h**2, "relu": (h > 0).double(), "linear": torch.ones_like(h)}.get(kind)
     frame = pd.DataFrame({
         "distance": d,
-        "step_norm": np.concatenate([[np.nan], by_d[:-1]]),
+        "step_norm": shift(by_d),
+        "step_bound": np.full(one.T, np.nan) if gated else shift(w_norm * slope.amax(-1).flip(0).numpy()),
         "product": np.concatenate([[1.0], np.cumprod(by_d[:-1])]),
         "measured": measured.detach().numpy(),
         "w_power": np.full(one.T, np.nan) if gated else w_norm ** d,

@@ -117,7 +117,7 @@ push_to_url(PARAMS)
 
 layout.notice([s for s in (
     notes.horizons(table, profile, k, wrt), notes.seed_claims(table, profile, k, "x"),
-    notes.flat_attention(profile), notes.linear_theory(table, profile), notes.float32(table),
+    notes.flat_attention(profile), notes.linear_theory(table, profile), notes.float32(profile),
     notes.forget(profile, arith), notes.jacobian(view), notes.phase(phase, focus), notes.clipping(run),
 ) if s])
 num = st.column_config.NumberColumn
@@ -126,7 +126,6 @@ st.dataframe(table[table["wrt"] == wrt].assign(model=lambda t: t["model"].map(la
                  "horizon": num(f"horizon at {notes.ten_to(k)} (steps)"),
                  "factor_per_step": num("decay factor per step", format="%.4f"),
                  "at_far_end": num(f"‖grad‖ at d = {setup.T - 1}", format="%.2e"),
-                 "float32_lost_at": num("below float32's range from d ="),
                  "zero_in_float64_at": num("0 in float64 from d =")})
 record = notes.path_length_record(table, profile, k)
 if record:

@@ -199,3 +199,21 @@ def test_notes_and_charts_are_built_from_the_numbers():
     top, steps = charts.jacobian_product(view.frame, "tanh")
     assert {"measured ‖∂L/∂h_k‖", "∏ ‖J_j‖ (bound)"} <= {r["series"] for r in top.to_dict()["datasets"].popitem()[1]}
     assert charts.phase(phase_diagram(SMALL, "tanh"), 0.8, "tanh").to_dict()["layer"][0]["mark"]["type"] == "rect"
+
+
+def test_float32_norm_reads_zero_where_float64_still_has_about_1e_minus_22():
+    """The reason this page runs in float64, measured: float32's norm underflows (squares of ~1e-23),
+    well before the gradient's entries do."""
+    p = gradient_profile(GradientSetup(models=("tanh",), T=250, n_seeds=1, seed=0))
+    row = p.float32.iloc[0]
+    assert 1e-25 < row.float64_there < 1e-19
+    assert row.entries_zero_at is None or row.entries_zero_at > row.norm_zero_at + 30
+    first = p.curves.query("wrt == 'h'").sort_values("distance")["norm"].to_numpy()
+    assert first[int(row.norm_zero_at)] == row.float64_there
+
+
+def test_each_tanh_step_is_capped_by_w_norm_times_its_largest_slope():
+    f = jacobian_view(replace(SMALL, init="gaussian", T=30), "tanh").frame.dropna(subset=["step_norm"])
+    assert np.all(f["step_norm"] <= f["step_bound"] * (1 + 1e-12))
+    g = jacobian_view(replace(SMALL, T=30), "tanh").frame.dropna(subset=["step_norm"])
+    np.testing.assert_allclose(g["step_norm"], g["step_bound"], rtol=1e-9)   # ‖D·ρQ‖ = ρ·max(D) exactly

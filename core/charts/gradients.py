@@ -67,11 +67,16 @@ def jacobian_product(frame: pd.DataFrame, kind: str) -> tuple[alt.Chart, alt.Cha
         strokeDash=alt.condition(alt.datum.series == names["measured"], alt.value([1, 0]), alt.value([7, 4])),
         tooltip=["series", "distance", alt.Tooltip("value:Q", format=".3e")],
     ).properties(height=380, title=f"{label(kind)}, first seed: the product formula, factor by factor")
-    steps = alt.Chart(frame.dropna(subset=["step_norm"])).mark_line(strokeWidth=2, color="#555").encode(
-        D_AXIS, alt.Y("step_norm:Q", title="‖J_k‖"),
-        tooltip=["distance", alt.Tooltip("step_norm:Q", format=".4f")])
+    step_names = {"step_norm": "‖J_k‖ measured", "step_bound": "‖W_hh‖ · max|φ′| at that step"}
+    per_step = frame.melt("distance", list(step_names), "series", "value").dropna()
+    per_step["series"] = per_step["series"].map(step_names)
+    step_domain = list(dict.fromkeys(per_step["series"]))
+    steps = alt.Chart(per_step).mark_line(strokeWidth=2).encode(
+        D_AXIS, alt.Y("value:Q", title="‖J_k‖"),
+        color=alt.Color("series:N", scale=alt.Scale(domain=step_domain, range=["#555555", "#D55E00"]), title=""),
+        tooltip=["series", "distance", alt.Tooltip("value:Q", format=".4f")])
     one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(strokeDash=[4, 4], color="gray").encode(y="y:Q")
-    title = "each step's Jacobian norm ‖∂s_k/∂s_{k−1}‖ (dashed: 1)"
+    title = "Each step's Jacobian norm ‖∂s_k/∂s_{k−1}‖ (dashed: 1)"
     return style(top), style((steps + one).properties(height=300, title=title))
 
 
