@@ -141,6 +141,7 @@ class AttentionLimits:
     pe_t: IntBound = IntBound("positions", 2, 512, 64)
     pe_width: IntBound = IntBound("encoding width", 2, 512, 64)
     max_cells: int = 64
+    max_grid_cells: int = 16_384     # heatmap cells drawn per head grid (mark_rect stays responsive)
     # Tiny models only: they train on a 2-core CPU in minutes and ship under 1 MB.
     model_width: IntBound = IntBound("model width", 8, 64, 64)
     model_layers: IntBound = IntBound("layers", 1, 2, 2)

@@ -152,9 +152,13 @@ with tab_demo:
     demo, demo_raw = _demo(t_demo, n_demo, causal, seed)
     st.caption(f"{t_demo} random rows of width {A.demo_width}, seed {seed}; causal mask "
                f"{'on' if causal else 'off'} (the toggle sits in the step-by-step tab).")
-    demo_grid = attention.grid_frame([demo.weights], None, ["x"] * t_demo)
+    shown = max(1, min(n_demo, A.max_grid_cells // t_demo**2))
+    demo_grid = attention.grid_frame([demo.weights[:shown]], None, ["x"] * t_demo)
     st.altair_chart(charts.head_grid(demo_grid[demo_grid["head"] != "mean"], "Random weights (seeded), one map per head"),
                     width="content")
+    if shown < n_demo:
+        st.caption(f"Maps for heads 1–{shown} of {n_demo}: the page draws at most {A.max_grid_cells:,} cells "
+                   "(limit in core/config.py); the entropies below cover every head.")
     ent_demo = attention.entropy_frame(attention.entropy(demo.weights), attention.entropy(demo_raw.weights))
     st.altair_chart(charts.entropy_bars(ent_demo, math.log(t_demo), "Random weights: mean attention entropy per head"),
                     width="stretch")

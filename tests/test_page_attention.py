@@ -72,3 +72,10 @@ def test_url_controls_are_read():
     assert "**copy**" in _answer_line(at)
     assert "layer 2, head 3" in " ".join(m.value for m in at.markdown)
     assert "The learned encoding" in _notice(at)
+
+
+def test_big_demo_grid_is_capped_and_says_so():
+    at = run(a_T="64", a_H="8", a_peT="512", a_peD="512")
+    assert not at.exception
+    assert any("Maps for heads 1–4 of 8" in c.value for c in at.caption)
+    assert "from 1 to 63 steps back" in _notice(at)
