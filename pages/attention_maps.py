@@ -174,6 +174,9 @@ with tab_pe:
     p2.slider("Positions", A.pe_t.lo, A.pe_t.hi, key="a_peT", disabled=learned)
     p3.slider("Width", A.pe_width.lo, A.pe_width.hi, key="a_peD", disabled=learned)
     enc = _encoding(st.session_state["a_pe"], st.session_state["a_peT"], st.session_state["a_peD"], task)
+    if learned:
+        st.caption(f"The {task} model's own matrix: it reads at most {tasks.stream_length(task, spec.hi)} of its "
+                   f"{enc.matrix.shape[0]} positions; rows past that never received a gradient.")
     mat = positional.matrix_frame(enc.matrix, "position", "dimension", A.max_cells)
     sim = positional.matrix_frame(enc.similarity, "position", "other position", A.max_cells)
     st.altair_chart(charts.side_by_side(

@@ -72,6 +72,7 @@ def test_url_controls_are_read():
     assert "**copy**" in _answer_line(at)
     assert "layer 2, head 3" in " ".join(m.value for m in at.markdown)
     assert "The learned encoding" in _notice(at)
+    assert any("reads at most 20 of its 24 positions" in c.value for c in at.caption)
 
 
 def test_big_demo_grid_is_capped_and_says_so():
