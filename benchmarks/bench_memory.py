@@ -23,6 +23,7 @@ import streamlit as st  # noqa: E402
 import torch  # noqa: E402
 
 from core import probes, tokens, trajectories  # noqa: E402
+from core.charts import style  # noqa: E402
 from core.charts import trajectories as charts  # noqa: E402
 from core.config import MEMORY  # noqa: E402
 from core.device import describe  # noqa: E402
@@ -32,7 +33,8 @@ DEFAULT_TEXT = ("The hidden state accumulates information from the sequence so f
 
 
 def timed(fn, repeats: int) -> tuple[float, float, float]:
-    """(median, min, max) seconds over `repeats` calls."""
+    """(median, min, max) seconds over `repeats` calls. On a shared machine the minimum is the
+    figure least disturbed by other processes; the median is what a visitor would see now."""
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
@@ -41,13 +43,23 @@ def timed(fn, repeats: int) -> tuple[float, float, float]:
     return statistics.median(times), min(times), max(times)
 
 
+def to_spec(chart) -> dict:
+    """What st.altair_chart does to a chart: validate it and turn it into a Vega-Lite spec with Arrow
+    datasets (Streamlit's private converter; plain `to_dict()` if it moves)."""
+    try:
+        from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+    except ImportError:
+        return chart.to_dict()
+    return _convert_altair_to_vega_lite_spec(chart)
+
+
 def view(tok, kind: str, n: int = 64) -> None:
     tr = trajectories.trajectory(tok, kind, n, 1.0, 1.0, 0, 1, MEMORY.input_scale.default)
     df = charts.steps_frame(tr)
     t = len(tr.labels)
-    charts.trajectory_chart(df, "rnn", "PC1–PC2", t, "").to_dict()
-    charts.trajectory_chart(df, "attn", "PC1–PC2", t, "").to_dict()
-    charts.timeline_chart(tr.h, "h", df, t, 1, MEMORY.heatmap_cells).to_dict()
+    to_spec(style(charts.trajectory_chart(df, "rnn", "PC1–PC2", t, "")))
+    to_spec(style(charts.trajectory_chart(df, "attn", "PC1–PC2", t, "")))
+    to_spec(style(charts.timeline_chart(tr.h, "h", df, t, 1, MEMORY.heatmap_cells)))
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

@@ -124,8 +124,8 @@ def tokenize(text: str, mode: str = "chars", max_tokens: int | None = None) -> T
         raise ValueError("The text is only whitespace: there is nothing visible to read.")
     toks = graphemes(text.strip()) if mode == "chars" else words(text)
     if len(toks) > limit:
-        raise ValueError(f"The text has {len(toks):,} {'characters' if mode == 'chars' else 'words'}"
-                         f" as tokens; the limit is {limit} tokens (MEMORY.max_tokens in core/config.py).")
+        raise ValueError(f"The text has {len(toks):,} {'character' if mode == 'chars' else 'word'} tokens; "
+                         f"the limit is {limit} tokens (MEMORY.max_tokens in core/config.py).")
     if len(toks) < 2:
         raise ValueError(f"The text has {len(toks)} token; at least 2 are needed to draw a trajectory.")
     vocab = tuple(dict.fromkeys(toks))

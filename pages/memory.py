@@ -72,6 +72,7 @@ with c4:
     slider(P["m_fb"], "Forget-gate bias (LSTM)", step=0.5)
 with c5:
     slider(P["m_in"], "Input scale", step=0.05)
+show_messages(messages)
 
 try:
     tr = run_trajectory(ss.m_src, ss.m_tok, ss.m_text, ss.m_T, ss.m_V, ss.m_cell, ss.m_N, ss.m_rho, ss.m_fb,
@@ -122,7 +123,6 @@ if ss.m_text != DEFAULT_TEXT:
     st.query_params["m_text"] = ss.m_text
 elif "m_text" in st.query_params:
     del st.query_params["m_text"]
-show_messages(messages)
 with st.spinner(f"Training linear probes on {L.probe_seqs.default:,} random sequences…"):
     sens, dec = run_forgetting(ss.m_N, ss.m_rho, ss.m_fb, ss.m_in, sidebar.seed(), ss.m_K)
     sizes = run_sizes(ss.m_cell, ss.m_rho, ss.m_fb, ss.m_in, sidebar.seed(), ss.m_K)
