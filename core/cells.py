@@ -100,7 +100,20 @@ class Unrolled:
 
 def _step(w: CellWeights, x: torch.Tensor, h: torch.Tensor, c: torch.Tensor | None):
     """One step: returns (h', c', gates) with x (B, I), h (B, N)."""
-    gi = x @ w.weight_ih.mT + w.bias_ih.unsqueeze(-2)                                      # (B, rows·N)
+    return _cell(w, x @ w.weight_ih.mT + w.bias_ih.unsqueeze(-2), h, c)                   # gi (B, rows·N)
+
+
+def _input_projection(w: CellWeights, x: torch.Tensor) -> torch.Tensor:
+    """x W_ih^T + b_ih for every step at once: (…, T, I) → (…, T, rows·N).
+
+    Nothing in it is recurrent, so `unroll` takes it out of the loop (fewer ops per step).
+    """
+    bias = w.bias_ih if w.bias_ih.dim() == 1 else w.bias_ih[..., None, None, :]           # stacked: (S, 1, 1, rows·N)
+    return x @ w.weight_ih.mT.unsqueeze(-3) + bias
+
+
+def _cell(w: CellWeights, gi: torch.Tensor, h: torch.Tensor, c: torch.Tensor | None):
+    """One step from the input's projection gi (B, rows·N); see `_step`."""
     gh = h @ w.weight_hh.mT + w.bias_hh.unsqueeze(-2)
     if w.kind in ("tanh", "relu", "linear"):
         pre = gi + gh
@@ -129,8 +142,9 @@ def unroll(w: CellWeights, x: torch.Tensor, h0: torch.Tensor | None = None) -> U
     h = torch.zeros(*lead, n, dtype=x.dtype) if h0 is None else h0
     c = torch.zeros(*lead, n, dtype=x.dtype) if w.kind == "lstm" else None
     states, cells, gate_steps = [], [], []
+    gi = _input_projection(w, x).unbind(-2)          # T × (…, rows·N); unbind keeps the backward O(T)
     for k in range(t):
-        h, c, gates = _step(w, x[..., k, :], h, c)
+        h, c, gates = _cell(w, gi[k], h, c)
         states.append(h)
         if c is not None:
             cells.append(c)

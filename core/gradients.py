@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from core.cells import CellSpec, _step, make_cell, stack_cells, unroll
+from core.cells import CellSpec, make_cell, stack_cells, unroll
 from core.config import GRADIENT_MODELS, GRADIENT_RECURRENT, GRADIENTS as LIM, SEED
 
 F64 = torch.float64

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from core.cells import CellWeights, _step, make_cell, stack_cells, unroll
+from core.cells import CellWeights, make_cell, stack_cells, unroll
 from core.config import GRADIENT_RECURRENT, GRADIENTS as LIM
 from core.gradients import GradientSetup, inputs, one_thread
 
