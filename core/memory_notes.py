@@ -69,3 +69,13 @@ def size_notes(sizes: pd.DataFrame, chance: float, kind: str, kmax: int) -> list
     return [f"Growing the {CELL_NAMES.get(kind, kind)} state from N = {lo} to N = {hi} moves its reach from "
             f"{_reach(spans[lo], kmax)} to {_reach(spans[hi], kmax)}: a bigger vector holds more of the past, "
             f"but it is still a fixed size that every new token must share."]
+
+
+def overview_row(dec: Decodability, kmax: int, n: int) -> str:
+    """One line for the Overview's 'Long-range dependencies' row."""
+    spans = memory_span(dec.accuracy, dec.chance)
+    cells = ", ".join(f"{CELL_NAMES[c]} {_reach(spans[MODEL_NAMES[c]], kmax).replace('k = ', '')}"
+                      for c in CELL_NAMES if MODEL_NAMES[c] in spans)
+    attn = dec.accuracy[dec.accuracy.model == ATTENTION]["accuracy"]
+    tail = f"; attention {attn.min():.0%} at every k ≤ {kmax}" if len(attn) else ""
+    return f"probe reads k steps back up to: {cells}{tail} (N = {n}, untrained)"

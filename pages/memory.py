@@ -134,9 +134,7 @@ st.altair_chart(style(charts.accuracy_chart(sizes, dec.chance, "N", f"{notes.CEL
                 width="stretch")
 fnotes = notes.forgetting_notes(sens, dec, ss.m_K, ss.m_N) + notes.size_notes(sizes, dec.chance, ss.m_cell, ss.m_K)
 layout.notice(fnotes)
-spans = probes.memory_span(dec.accuracy, dec.chance)
-measured.record("long_range", ", ".join(f"{m}: {'>' + str(ss.m_K) if k is None else k}" for m, k in spans.items())
-                + f" steps back (N = {ss.m_N}, untrained)")
+measured.record("long_range", notes.overview_row(dec, ss.m_K, ss.m_N))
 st.caption("Sensitivity, probe accuracy and probe accuracy vs N, one table")
 layout.downloads(pd.concat([sens.assign(measure="sensitivity"), dec.accuracy.assign(measure="probe"),
                             sizes.assign(measure="probe_vs_N")]), "memory_forgetting", "m_dl_forget",

@@ -85,3 +85,12 @@ def test_overlong_text_in_the_link_is_cut_with_a_message():
     assert not at.exception
     assert any("cut to the limit" in w.value for w in at.warning)
     assert any("limit is" in e.value for e in at.error)
+
+
+def test_the_overview_shows_what_this_page_measured():
+    at = run(**SMALL)
+    at.switch_page("pages/overview.py").run()
+    table = at.dataframe[0].value
+    row = table[table["property"] == "Long-range dependencies"]
+    text = row["measured on this device"].item()
+    assert text.startswith("probe reads k steps back up to: RNN ") and "attention" in text and "N = 16" in text
