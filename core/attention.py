@@ -21,6 +21,7 @@ import pandas as pd
 import torch
 
 from core.config import ATTENTION
+from core.gradients import one_thread   # chains of tiny ops: a second thread only adds spin-waits
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ def random_weights(width: int, seed: int, dtype: torch.dtype = torch.float64) ->
     return AttentionWeights(in_w, torch.zeros(3 * width, dtype=dtype), out_w, torch.zeros(width, dtype=dtype))
 
 
+@one_thread()
 def random_demo(t: int, heads: int, causal: bool, scaled: bool, seed: int) -> AttentionSteps:
     """Attention over T random unit-variance rows of width D with random weights (numpy)."""
     ATTENTION.demo_t.check(t)
@@ -248,6 +250,7 @@ def step_bars_frame(a: AttentionSteps, b: AttentionSteps, head: int, query: int,
     })
 
 
+@one_thread()
 def gradient_by_distance(t: int, heads: int, causal: bool, seed: int, rho: float = 1.0) -> pd.DataFrame:
     """‖∂(u·y_T)/∂x_j‖ against the distance T−1−j, for one attention layer and for a tanh RNN.
 

@@ -19,6 +19,7 @@ import torch
 
 from core.cells import CellSpec, make_cell, unroll
 from core.config import ATTENTION
+from core.gradients import one_thread
 
 
 def sinusoidal(t: int, d: int) -> np.ndarray:
@@ -122,6 +123,7 @@ def _transformer_gap(model, x: torch.Tensor, perm: torch.Tensor, pe, causal: boo
     return float((y_shuf - y[perm]).abs().max())
 
 
+@one_thread()
 @torch.no_grad()
 def permutation_test(model, ids: list[int], seed: int) -> PermutationResult:
     """Shuffle the tokens `ids` (T,) and compare outputs: transformer variants and an RNN."""

@@ -20,6 +20,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from core.attention import AttentionSteps, AttentionWeights, attend
+from core.gradients import one_thread
 from core.positional import sinusoidal
 from core.tasks import VOCAB
 
@@ -138,6 +139,7 @@ def run_blocks(model: TinyTransformer, x: torch.Tensor, causal: bool, scaled: bo
     return steps, x
 
 
+@one_thread()
 @torch.no_grad()
 def trace(model: TinyTransformer, ids: list[int], causal: bool | None = None, scaled: bool = True) -> Trace:
     """Every attention intermediate for one token sequence (T,). `causal=None` uses the model's own."""
@@ -190,6 +192,7 @@ class Analysis:
         return np.array([self.predicted[s] == self.example.full[s] for s in self.example.slots])
 
 
+@one_thread()
 def analyse(model: TinyTransformer, ex, causal: bool | None = None, scaled: bool = True) -> Analysis:
     """Greedy answers for an Example, then the attention trace on the stream the model read."""
     from core.attention import closeness
