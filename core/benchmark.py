@@ -8,29 +8,19 @@ block means. The thread count is always explicit: `Timer` defaults to one.
 """
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-import torch
 import torch.utils.benchmark as tbench
+
+from core.device import intra_op_threads
 
 # Process-wide: two browser sessions (or a session and a CLI run in the same
 # process) never time at once, so neither measures the other's load.
 TIMING_LOCK = threading.Lock()
-
-
-@contextlib.contextmanager
-def _threads(n: int):
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 @dataclass(frozen=True)
@@ -60,7 +50,7 @@ def measure(fn: Callable[[], object], threads: int, min_run_time: float = 0.1,
     if repeats < 3:
         raise ValueError(f"repeats must be at least 3 for a median and quartiles; got {repeats}")
     timer = tbench.Timer("fn()", globals={"fn": fn}, num_threads=threads)
-    with _threads(threads):
+    with intra_op_threads(threads):
         first = _seconds(fn)
         one = _seconds(fn)
         number = max(1, int(min_run_time / repeats / max(one, 1e-9)))

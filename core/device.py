@@ -6,8 +6,10 @@ achievable rate, not a datasheet number.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -34,6 +36,24 @@ def resolve(name: str | None) -> torch.device:
     if name not in names:
         raise ValueError(f"device {name!r} is not available here; choose one of {', '.join(names)}")
     return torch.device(name)
+
+
+# torch's intra-op thread count is process-wide, and every browser session runs
+# in its own thread of one process. Whoever changes it holds this lock until it
+# is restored, so a session's count never leaks into another's measurement.
+COMPUTE_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
+def intra_op_threads(n: int):
+    """Run the block with `n` intra-op threads (serialised with every other such block)."""
+    with COMPUTE_LOCK:
+        before = torch.get_num_threads()
+        torch.set_num_threads(n)
+        try:
+            yield
+        finally:
+            torch.set_num_threads(before)
 
 
 def synchronize(device: torch.device) -> None:
@@ -100,7 +120,8 @@ def matmul_peak(name: str = "cpu", threads: int = 1, n: int = 2048) -> Peak:
         globals={"torch": torch, "a": a, "b": b},
         num_threads=threads,
     )
-    timer.timeit(1)  # warm-up: allocator and kernel selection
-    m = timer.blocked_autorange(min_run_time=0.15)
+    with intra_op_threads(threads):
+        timer.timeit(1)  # warm-up: allocator and kernel selection
+        m = timer.blocked_autorange(min_run_time=0.15)
     # The best block, not the median: a peak is what the device can reach.
     return Peak(device.type, threads, n, 2.0 * n**3 / min(m.times))

@@ -27,6 +27,7 @@ import torch
 
 from core.cells import CellSpec, make_cell, stack_cells, unroll
 from core.config import GRADIENT_MODELS, GRADIENT_RECURRENT, GRADIENTS as LIM, SEED
+from core.device import intra_op_threads
 
 F64 = torch.float64
 LABELS = {"tanh": "tanh RNN", "relu": "ReLU RNN", "linear": "linear RNN", "lstm": "LSTM",
@@ -40,12 +41,8 @@ def one_thread():
     These runs are long chains of small ops: a second thread only adds hand-offs,
     and on a busy 2-core host its spin-waits made a profile 50× slower (measured).
     """
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with intra_op_threads(1):  # process-wide setting: serialised with other sessions
         yield
-    finally:
-        torch.set_num_threads(before)
 
 
 @dataclass(frozen=True)

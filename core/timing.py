@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from core import flops as fl
 from core.benchmark import Stats, measure
 from core.config import TIMING, TIMING_METHODS
-from core.device import matmul_peak, resolve, synchronize
+from core.device import intra_op_threads, matmul_peak, resolve, synchronize
 
 LABELS = {
     "rnncell_loop": "RNNCell loop",
@@ -278,17 +278,13 @@ def seed_snippet(device: str = "cpu", threads: int = 2, seed: int = 0, repeats: 
         x = torch.randn(L.preset_batch, L.preset_t, L.preset_width).to(dev)
         rnn = build_module("rnncell_loop", L.preset_width, L.preset_heads).to(dev)
         attn = build_module("mha", L.preset_width, L.preset_heads).to(dev)
-    before = torch.get_num_threads()
-    torch.set_num_threads(threads)
-    try:
+    with intra_op_threads(threads):
         start = time.time()
         rnn(x)
         naive_rnn = time.time() - start
         start = time.time()
         attn(x, x, x)
         naive_attn = time.time() - start
-    finally:
-        torch.set_num_threads(before)
 
     def synced(fn):
         return lambda: (fn(), synchronize(dev))

@@ -47,3 +47,27 @@ def test_agrees_with_torch_benchmark_on_a_matmul():
     ours = measure(lambda: a @ a, threads=1, min_run_time=0.1, repeats=5).median_s
     ref = tbench.Timer("a @ a", globals={"a": a}, num_threads=1).blocked_autorange(min_run_time=0.1).median
     assert 0.5 < ours / ref < 2.0  # same quantity; the band allows for a shared, noisy machine
+
+
+def test_thread_count_is_restored_and_serialised():
+    import threading
+
+    import torch
+
+    from core.device import intra_op_threads
+
+    before = torch.get_num_threads()
+    seen = []
+
+    def other_session():
+        with intra_op_threads(1):
+            seen.append(torch.get_num_threads())
+
+    with intra_op_threads(2):
+        t = threading.Thread(target=other_session)
+        t.start()
+        t.join(0.2)
+        assert t.is_alive()          # it waits: our block holds the process-wide setting
+        assert torch.get_num_threads() == 2
+    t.join(5)
+    assert seen == [1] and torch.get_num_threads() == before
