@@ -30,13 +30,14 @@ def decay(band: pd.DataFrame, wrt: str, rho: float, horizons: pd.DataFrame | Non
     with ρ^d dashed. `horizons` (model, distance, median) adds a cross where each curve crosses the threshold."""
     data = _positive(band, "median").assign(label=lambda d: d["model"].map(label))
     domain = [m for m in ORDER if m in set(data["label"])]
-    color = alt.Color("label:N", scale=palette(domain), title="model", sort=domain)
+    color = alt.Color("label:N", scale=palette(domain), title="model", sort=domain,
+                      legend=alt.Legend(symbolOpacity=1, symbolSize=200))
     what = "x_k (inputs)" if wrt == "x" else "h_k (hidden states)"
     y = _log_y("median", f"‖∂L/∂{what}‖, log scale")
     base = alt.Chart(data).encode(D_AXIS, color=color)
     area = alt.Chart(_positive(data, "lo", "hi")).mark_area(opacity=0.18).encode(
         D_AXIS, alt.Y("lo:Q", scale=alt.Scale(type="log")), alt.Y2("hi:Q"),
-        color=alt.Color("label:N", scale=palette(domain), legend=None))
+        color=color)  # same definition as the lines: a legend=None here would hide the shared legend
     line = base.mark_line(strokeWidth=3).encode(y, tooltip=[
         "label", "distance", alt.Tooltip("median:Q", format=".3e"),
         alt.Tooltip("lo:Q", format=".3e", title="min over seeds"), alt.Tooltip("hi:Q", format=".3e", title="max")])
