@@ -1,12 +1,15 @@
 """Speed of the memory page's computations on this machine.
 
-    python benchmarks/bench_memory.py
+    python benchmarks/bench_memory.py [--threads N]
 
 Prints: the default view (tokens → cell + transformer layer → PCA → per-step
 metrics → chart specs) for T up to 200 and N = 64; the forgetting curves
 (sensitivity on 256 sequences, probes on 2,000) and the N sweep, cold and as a
 Streamlit cache hit; and a scrubber move through AppTest. Goals from the
 issue: default view < 1 s, probe curves < 3 s, cached afterwards.
+
+`--threads 1` gives steadier figures on a machine whose cores other processes
+are also using (two busy torch threads on two shared cores stall each other).
 """
 from __future__ import annotations
 
@@ -73,6 +76,8 @@ def line(label: str, stats: tuple[float, float, float]) -> None:
 
 
 def main() -> None:
+    if "--threads" in sys.argv:
+        torch.set_num_threads(int(sys.argv[sys.argv.index("--threads") + 1]))
     info = describe("cpu")
     print(f"{info.name} · torch {torch.__version__} · {torch.get_num_threads()} threads on {info.cores} cores · "
           f"load average {os.getloadavg()[0]:.2f} (other processes share these cores)")

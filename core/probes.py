@@ -82,7 +82,7 @@ def sensitivity(n: int, rho: float, forget_bias: float, seed: int, length: int =
         rows.append(pd.DataFrame({"model": MODEL_NAMES[kind], "t": np.arange(1, length + 1),
                                   "trace": (diff / diff[0]).numpy()}))
     if attention:
-        z = attention_states(n, seed, both)
+        z = attention_states(n, seed, both.float()).double()   # its trace stays O(1): float32 suffices
         sq = ((z[:n_seqs] - z[n_seqs:]) ** 2).sum(2)                                      # (B, T)
         cache = sq.cumsum(1).sqrt().mean(0)                                                # ‖ΔZ_≤t‖_F
         rows.append(pd.DataFrame({"model": ATTENTION, "t": np.arange(1, length + 1),
