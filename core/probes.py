@@ -11,7 +11,9 @@
    token k back is one attention hop away for every k.
 
 All sequences are uniform random tokens from a small vocabulary (chance = 1/V),
-embedded with the same seeded table as typed text (core.tokens).
+embedded with the same seeded table as typed text (core.tokens). Entry points run on
+one intra-op thread (core.device.intra_op_threads, serialised with other sessions):
+on a shared 2-core host two spinning threads made these runs up to 20× slower (measured).
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ import torch
 
 from core.cells import make_cell, unroll
 from core.config import MEMORY
+from core.device import intra_op_threads
 from core.tokens import embedding_table
 from core.trajectories import cell_spec, positional_encoding, transformer_states
 
@@ -68,6 +71,7 @@ def _first_token_pair(n_seqs: int, length: int, seed: int) -> tuple[torch.Tensor
     return table[ids], table[ids2]
 
 
+@intra_op_threads(1)
 def sensitivity(n: int, rho: float, forget_bias: float, seed: int, length: int = 100,
                 input_scale: float = MEMORY.input_scale.default, n_seqs: int = MEMORY.sens_seqs,
                 kinds: tuple[str, ...] = ("tanh", "lstm", "gru"), attention: bool = True) -> pd.DataFrame:
@@ -146,6 +150,7 @@ class Decodability:
     chance: float
 
 
+@intra_op_threads(1)
 def decodability(n: int, rho: float, forget_bias: float, seed: int, kmax: int = 40,
                  input_scale: float = MEMORY.input_scale.default, n_seqs: int = 2000,
                  kinds: tuple[str, ...] = ("tanh", "lstm", "gru"), attention: bool = True) -> Decodability:
@@ -177,6 +182,7 @@ def decodability(n: int, rho: float, forget_bias: float, seed: int, kmax: int = 
     return Decodability(pd.concat(rows, ignore_index=True), 1.0 / v)
 
 
+@intra_op_threads(1)
 def decodability_vs_size(kind: str, rho: float, forget_bias: float, seed: int, kmax: int = 40,
                          input_scale: float = MEMORY.input_scale.default,
                          sizes: tuple[int, ...] = MEMORY.probe_sizes,

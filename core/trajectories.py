@@ -17,6 +17,7 @@ import torch
 
 from core.cells import CellSpec, make_cell, unroll
 from core.config import MEMORY
+from core.device import intra_op_threads
 from core.tokens import Tokens, embed
 
 
@@ -152,6 +153,7 @@ def cell_spec(kind: str, n: int, rho: float, forget_bias: float, seed: int,
                     input_scale=input_scale, seed=seed)
 
 
+@intra_op_threads(1)   # a chain of tiny ops: a second thread only adds spin-waits on a busy host
 def trajectory(tok: Tokens, kind: str, n: int, rho: float, forget_bias: float, seed: int,
                lag: int = 1, input_scale: float = MEMORY.input_scale.default) -> Trajectory:
     """Run the cell and the transformer layer over the tokens; everything the page draws."""

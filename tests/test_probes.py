@@ -5,6 +5,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+import core.probes as probes_module
+
 from core.probes import (
     ATTENTION, MODEL_NAMES, decodability, decodability_vs_size, memory_span, positional_read,
     probe_accuracy, ridge_weights, sensitivity,
@@ -107,3 +109,20 @@ def test_limits_are_named():
         decodability(16, 1.0, 1.0, 0, n_seqs=10**6)
     with pytest.raises(ValueError, match="largest distance k"):
         decodability(16, 1.0, 1.0, 0, kmax=10**4)
+
+
+def test_runs_on_one_thread_and_restores_the_count():
+    seen = []
+    before = torch.get_num_threads()
+    original = probes_module.cell_states
+
+    def spy(*args, **kwargs):
+        seen.append(torch.get_num_threads())
+        return original(*args, **kwargs)
+
+    probes_module.cell_states = spy
+    try:
+        sensitivity(8, 1.0, 1.0, 0, length=5, n_seqs=4, kinds=("tanh",), attention=False)
+    finally:
+        probes_module.cell_states = original
+    assert seen == [1] and torch.get_num_threads() == before
