@@ -10,7 +10,7 @@ st.set_page_config(
 )
 
 PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/map:", url_path="overview", default=True),
+    st.Page("pages/overview.py", title="Overview", icon=":material/map:", default=True),  # served at "/"
     st.Page("pages/timing_lab.py", title="Timing lab", icon=":material/timer:", url_path="timing_lab"),
     st.Page("pages/gradients.py", title="Vanishing gradients", icon=":material/trending_down:", url_path="gradients"),
     st.Page("pages/memory.py", title="Fixed-size memory", icon=":material/memory:", url_path="memory"),

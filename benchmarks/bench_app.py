@@ -43,7 +43,7 @@ def main() -> None:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             while True:
                 try:
-                    page.goto(f"http://127.0.0.1:{port}/overview")
+                    page.goto(f"http://127.0.0.1:{port}/")
                     break
                 except Exception:
                     time.sleep(0.1)

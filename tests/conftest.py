@@ -17,8 +17,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def page_url_paths() -> list[str]:
-    """Every url_path registered in app.py, in story order."""
-    return re.findall(r'url_path="([^"]*)"', (ROOT / "app.py").read_text())
+    """Every page's URL path in app.py, in story order; the default page is served at ""."""
+    pages = re.findall(r'st\.Page\(.*', (ROOT / "app.py").read_text())
+    return ["" if "default=True" in line else re.search(r'url_path="([^"]*)"', line).group(1) for line in pages]
 
 
 def _free_port() -> int:

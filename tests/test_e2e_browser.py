@@ -48,6 +48,7 @@ def test_page_opens_without_exception_and_offline(server, browser, url_path):
     page.goto(f"{server}/{url_path}")
     wait_for_app(page)
     assert page.locator("[data-testid='stException']").count() == 0
+    assert page.get_by_text("Page not found").count() == 0
     assert page.locator("h1").count() >= 1
     assert foreign == [], f"requests to other hosts: {foreign[:5]}"
     ctx.close()
@@ -56,7 +57,7 @@ def test_page_opens_without_exception_and_offline(server, browser, url_path):
 def test_tampered_link_shows_message_in_browser(server, browser):
     ctx = browser.new_context()
     page = ctx.new_page()
-    page.goto(f"{server}/overview?seed=banana")
+    page.goto(f"{server}/?seed=banana")
     wait_for_app(page)
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.get_by_text("not a whole number").count() >= 1
