@@ -15,6 +15,7 @@ PAGES = [
     st.Page("pages/gradients.py", title="Vanishing gradients", icon=":material/trending_down:", url_path="gradients"),
     st.Page("pages/memory.py", title="Fixed-size memory", icon=":material/memory:", url_path="memory"),
     st.Page("pages/attention_maps.py", title="Attention maps", icon=":material/grid_on:", url_path="attention_maps"),
+    st.Page("pages/attention_price.py", title="Attention's price", icon=":material/memory_alt:", url_path="attention_price"),
 ]
 
 page = st.navigation(PAGES)

@@ -17,6 +17,9 @@ CARDS = [
     ("4 · Attention's new price",
      "Any two positions are one step apart — but the attention matrix is T × T.",
      "pages/timing_lab.py", "C12–C14"),
+    ("5 · Where recurrence still wins",
+     "The T × T matrix, streaming one token at a time, a small LSTM at the edge — measured.",
+     "pages/attention_price.py", "C13–C16 C18"),
 ]
 
 # The seeds' summary table (Vaswani et al. 2017, Table 1), with what this session measured.
@@ -25,6 +28,7 @@ ROWS = [
     ("Computation per layer", "O(N·d²)", "O(N²·d)", "per_layer_cost"),
     ("Maximum path length", "O(N)", "O(1)", "path_length"),
     ("Long-range dependencies", "poor (forgets)", "excellent (constant path)", "long_range"),
+    ("Memory (the new cost)", "O(N) state", "O(N²) attention weights", "attention_memory"),
 ]
 
 layout.header("Why Transformers Replaced RNNs", "overview")

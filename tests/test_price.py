@@ -1,0 +1,165 @@
+"""core/price.py against closed forms, torch's own modules and a known allocation."""
+import math
+
+import pandas as pd
+import pytest
+import torch
+import torch.nn.functional as F
+
+from core import price
+from core import price_notes as notes
+from core.charts import price as charts
+from core.config import PRICE
+from core.peak_memory import memory_probe
+
+MIB = 2**20
+
+
+# ------------------------------------------------------------------ C13 closed form
+@pytest.mark.parametrize("T, seed_value", [(512, 262_144), (4_096, 16_800_000), (100_000, 10_000_000_000)])
+def test_seed_figures_are_t_squared_per_head(T, seed_value):
+    size = price.matrix_size(T)
+    assert size.per_head == T * T
+    assert size.values == T * T and size.bytes == 4 * T * T
+    assert size.per_head == pytest.approx(seed_value, rel=0.01)  # 16.8 M is 16,777,216 rounded
+
+
+def test_seed_check_table():
+    table = price.seed_check().set_index("T")
+    assert table.loc[512, "exact"] == 262_144 and table.loc[512, "exact_over_seed"] == 1
+    assert table.loc[4096, "exact"] == 16_777_216
+    assert table.loc[100_000, "exact"] == 10**10
+
+
+def test_matrix_size_scales_with_heads_layers_batch_and_format():
+    s = price.matrix_size(1000, heads=8, layers=12, batch=2, dtype="bfloat16")
+    assert s.values == 1000 * 1000 * 8 * 12 * 2
+    assert s.bytes == 2 * s.values
+
+
+def test_matrix_size_refuses_past_the_limit_and_names_it():
+    with pytest.raises(ValueError, match=r"sequence length T must be between 1 and 10000000 \(limit in core/config.py\)"):
+        price.matrix_size(PRICE.T.hi + 1)
+    with pytest.raises(ValueError, match="number format"):
+        price.matrix_size(10, dtype="float8")
+
+
+def test_size_curve_contains_the_seed_points_and_the_readers_T():
+    curve = price.size_curve(price.matrix_size(777, heads=2, layers=3))
+    assert {512, 4096, 100_000, 777} <= set(curve["T"])
+    one = curve[(curve["T"] == 777) & curve["scope"].str.startswith("one head")].iloc[0]
+    whole = curve[(curve["T"] == 777) & ~curve["scope"].str.startswith("one head")].iloc[0]
+    assert one["bytes"] == 4 * 777**2 and whole["bytes"] == 6 * one["bytes"]
+
+
+def test_device_memory_is_known_on_cpu():
+    assert price.device_memory_bytes("cpu") > 100 * MIB
+
+
+# ------------------------------------------------------------------ attention, written out vs fused
+@pytest.mark.parametrize("causal", [False, True])
+def test_materialised_attention_equals_sdpa(causal):
+    g = torch.Generator().manual_seed(0)
+    q, k, v = (torch.randn(2, 3, 17, 8, generator=g) for _ in range(3))  # (B, H, T, Dh)
+    ours = price.materialised_attention(q, k, v, causal=causal)
+    assert torch.allclose(ours, F.scaled_dot_product_attention(q, k, v, is_causal=causal), atol=1e-5)
+
+
+probe_needed = pytest.mark.skipif(not memory_probe("cpu").available,
+                                  reason="/proc/self/clear_refs is not usable on this machine")
+
+
+@probe_needed
+def test_measured_memory_grows_as_t_squared_written_out_and_barely_fused():
+    rows = {(k, T): price.attention_memory_point(k, T)["peak_bytes"]
+            for k in price.ATTENTION_KINDS for T in (256, 1024)}
+    grew_mat = rows["materialised", 1024] - rows["materialised", 256]
+    grew_fused = rows["fused", 1024] - rows["fused", 256]
+    # Two T×T float32 matrices: 8 MiB at T = 1024, 0.5 MiB at 256; allow noise of a few pages.
+    assert 5 * MIB < grew_mat < 12 * MIB
+    assert grew_fused < grew_mat / 4
+
+
+def test_memory_point_refuses_past_the_limit():
+    with pytest.raises(ValueError, match="longest measured T.*core/config.py"):
+        price.attention_memory_point("materialised", PRICE.mem_t_max.hi + 1)
+    with pytest.raises(ValueError, match="kind must be"):
+        price.attention_memory_point("sparse", 64)
+
+
+# ------------------------------------------------------------------ C14 crossover
+def test_doubling_and_the_time_limit():
+    assert price.doubling(256, 2048) == [256, 512, 1024, 2048]
+    assert price.doubling(256, 3000) == [256, 512, 1024, 2048, 3000]
+    assert not price.too_slow(None, 4)
+    assert price.too_slow(PRICE.max_call_s / 3, 4) and not price.too_slow(PRICE.max_call_s / 3, 2)
+    slow = {"label": "nn.LSTM (fused)", "T": 8192, "median_s": PRICE.max_call_s}
+    assert "not measured past T = 8,192" in notes.stop_reason(slow, 2) and notes.stop_reason(None, 4) is None
+
+
+def _times(attn, rec, ts=(256, 512, 1024)):
+    return pd.DataFrame([{"method": m, "T": t, "median_s": s} for m, col in (("sdpa", attn), ("lstm_fused", rec))
+                         for t, s in zip(ts, col)])
+
+
+def test_crossover_is_interpolated_on_log_axes():
+    # log(attn / rec) goes −log 2 → +log 2 between 256 and 512: the crossing is their geometric mean.
+    c = price.crossover(_times([1, 4, 16], [2, 2, 2]))
+    assert c.status == "crossed" and c.T == pytest.approx(math.sqrt(256 * 512))
+    assert price.crossover(_times([1, 1, 1], [2, 3, 4])).status == "attention_faster"
+    assert price.crossover(_times([3, 4, 9], [2, 3, 4])).status == "attention_slower"
+
+
+def test_crossover_point_measures_both_layers():
+    for m in ("sdpa", "lstm_fused"):
+        row = price.crossover_point(m, 64, 32)
+        assert row["T"] == 64 and 0 < row["p25_s"] <= row["median_s"] <= row["p75_s"]
+        assert row["family"] == ("attention" if m == "sdpa" else "recurrent")
+    with pytest.raises(ValueError, match="divisible"):
+        price.crossover_point("sdpa", 64, 50)
+    with pytest.raises(ValueError, match="longest T"):
+        price.crossover_point("sdpa", PRICE.cross_t_max.hi * 2, 32)
+
+
+# ------------------------------------------------------------------ C16 the edge LSTM
+@pytest.mark.parametrize("layers, hidden, inputs", [(2, 256, 256), (2, 256, 1), (1, 7, 3), (3, 16, 40)])
+def test_lstm_parameters_match_torch(layers, hidden, inputs):
+    lstm = torch.nn.LSTM(inputs, hidden, layers)
+    assert price.lstm_parameters(layers, hidden, inputs) == sum(p.numel() for p in lstm.parameters())
+
+
+def test_the_seeds_lstm_is_twice_its_500k():
+    assert price.lstm_parameters(2, 256, 256) == 1_052_672
+    assert price.lstm_parameters(2, 256, 1) == 791_552       # the smallest input still passes 500K
+    assert price.lstm_parameters(1, 256, 256) == 526_336     # one layer is the seed's ~500K
+
+
+def test_lstm_step_is_timed_and_counted():
+    r = price.lstm_step(1, 16, 8)
+    assert r.params == r.params_torch == price.lstm_parameters(1, 16, 8)
+    assert 0 < r.p25_s <= r.median_s <= r.p75_s
+    with pytest.raises(ValueError, match=r"the limit is 20,000,000 \(core/config.py\)"):
+        price.lstm_step(8, 4096, 4096)
+    with pytest.raises(ValueError, match="hidden units N"):
+        price.lstm_step(2, 0, 8)
+
+
+# ------------------------------------------------------------------ notes and charts from numbers
+def test_notes_are_written_from_the_numbers():
+    seeds = price.seed_check()
+    text = " ".join(notes.calculator_notes(price.matrix_size(512), seeds, "float32", 8 * 2**30, "CPU"))
+    assert "262,144 values" in text and "16,777,216 exactly, rounded" in text and "does not fit" in text
+    cross = _times([1e-3, 4e-3, 16e-3], [2e-3, 2e-3, 2e-3]).assign(label="x", peak_bytes=1.0)
+    text = " ".join(notes.crossover_notes(cross, price.crossover(cross), 64, "CPU", 1, []))
+    assert "T ≈ 362" in text and "5.7× too high" in text
+
+
+def test_charts_build_with_titles():
+    curve = price.size_curve(price.matrix_size(4096))
+    spec = charts.matrix_size(curve, price.seed_check(), 4096, 4, 2**34, "CPU").to_dict()
+    assert "The T × T matrix" in str(spec["title"])
+    mem = pd.DataFrame([{"kind": k, "label": price.ATTENTION_KINDS[k], "T": t, "peak_bytes": b, "matrix_bytes": 4 * t * t,
+                         "median_s": 1e-3} for k, b in (("materialised", 8e6), ("fused", 0.0)) for t in (256, 512)])
+    assert "Measured peak memory" in str(charts.measured_memory(mem).to_dict())
+    params = charts.lstm_params(price.params_curve(2, 256), 256, 1_052_672, 500_000).to_dict()
+    assert "seed: ~500K" in str(params)
