@@ -253,14 +253,14 @@ class PriceLimits:
     # C14: fused attention vs a fused recurrent layer, batch 1, T doubling from cross_t_min.
     recurrent: Choice = Choice("recurrent layer", ("lstm_fused", "gru_fused", "rnn_fused"), "lstm_fused")
     width: IntBound = IntBound("width d", 16, 512, 128)
-    cross_t_max: IntBound = IntBound("longest T", 512, 16384, 2048)
+    cross_t_max: IntBound = IntBound("longest T", 512, 16384, 1536)
     cross_t_min: int = 256
     attn_heads: int = 4
     # A sweep stops before a point whose predicted single call would pass this (seconds).
     max_call_s: float = 4.0
     # C15: per-new-token latency at context lengths doubling from ctx_min.
     ctx_max: IntBound = IntBound("longest context", 128, 16384, 1024)
-    ctx_min: int = 64
+    ctx_min: int = 128
     # C16: an LSTM's size and per-step latency at batch 1.
     lstm_layers: IntBound = IntBound("LSTM layers", 1, 8, 2)
     lstm_hidden: IntBound = IntBound("hidden units N", 1, 4096, 256)

@@ -25,7 +25,7 @@ import torch.nn.functional as F
 from core import timing
 from core.benchmark import measure
 from core.config import PRICE
-from core.device import resolve, synchronize
+from core.device import intra_op_threads, resolve, synchronize
 from core.peak_memory import peak_bytes
 
 BYTES_PER_VALUE = {"float32": 4, "bfloat16": 2, "float16": 2}
@@ -117,7 +117,7 @@ def _check_T(T: int, bound, estimate: int) -> None:
                          f"(limit {PRICE.max_bytes / 2**20:,.0f} MiB in core/config.py)")
 
 
-def attention_memory_point(kind: str, T: int, device: str = "cpu", seed: int = 0) -> dict:
+def attention_memory_point(kind: str, T: int, device: str = "cpu", seed: int = 0, threads: int = 1) -> dict:
     """Peak extra bytes and seconds (medians over PRICE.mem_repeats calls) of one head's attention.
 
     B = 1, H = 1, Dh = PRICE.mem_head_dim; q, k, v exist before the baseline is read.
@@ -135,16 +135,16 @@ def attention_memory_point(kind: str, T: int, device: str = "cpu", seed: int = 0
             attend(q, k, v)
         synchronize(dev)
 
-    work()  # warm-up: one-time buffers and kernel selection are not the T² term
-    peaks, secs = [], []
+    secs: list[float] = []
 
     def timed() -> None:
         start = time.perf_counter()
         work()
         secs.append(time.perf_counter() - start)
 
-    for _ in range(PRICE.mem_repeats):
-        peaks.append(peak_bytes(timed, dev))
+    with intra_op_threads(threads):  # fused kernels keep per-thread buffers
+        work()  # warm-up: one-time buffers and kernel selection are not the T² term
+        peaks = [peak_bytes(timed, dev) for _ in range(PRICE.mem_repeats)]
     peak = None if peaks[0] is None else float(np.median(peaks))
     return {"kind": kind, "label": ATTENTION_KINDS[kind], "T": T, "peak_bytes": peak,
             "matrix_bytes": 4 * T * T, "median_s": float(np.median(secs))}
@@ -173,13 +173,15 @@ def crossover_point(method: str, T: int, d: int, device: str = "cpu", threads: i
     PRICE.width.check(d)
     if d % PRICE.attn_heads:
         raise ValueError(f"width d = {d} must be divisible by the {PRICE.attn_heads} attention heads")
-    _check_T(T, PRICE.cross_t_max, timing.estimate_bytes(method, 1, T, d, PRICE.attn_heads, "forward"))
+    # Batch-1 inference, fused kernels: a few (T, d)-sized buffers (x, q, k, v, outputs), no T × T matrix.
+    _check_T(T, PRICE.cross_t_max, 4 * T * d * 8)
     work = timing.make_work(method, 1, T, d, PRICE.attn_heads, "forward", device, seed)
     s = measure(work, threads, PRICE.min_run_time, PRICE.repeats)
+    with intra_op_threads(threads):
+        peak = peak_bytes(work, resolve(device))
     return {"method": method, "label": timing.LABELS[method],
             "family": "attention" if method == "sdpa" else "recurrent", "T": T,
-            "median_s": s.median_s, "p25_s": s.p25_s, "p75_s": s.p75_s,
-            "peak_bytes": peak_bytes(work, resolve(device))}
+            "median_s": s.median_s, "p25_s": s.p25_s, "p75_s": s.p75_s, "peak_bytes": peak}
 
 
 @dataclass(frozen=True)
@@ -212,9 +214,10 @@ def lstm_parameters(layers: int, hidden: int, inputs: int) -> int:
     return sum(4 * hidden * ((inputs if l == 0 else hidden) + hidden) + 8 * hidden for l in range(layers))
 
 
-def params_curve(layers: int, inputs: int) -> pd.DataFrame:
-    """Parameter count vs hidden units N (powers of two, 16 … 1024) for the reader's layers and input size."""
-    return pd.DataFrame([{"N": n, "params": lstm_parameters(layers, n, inputs)} for n in 2 ** np.arange(4, 11)])
+def params_curve(layers: int, inputs: int, hidden: int | None = None) -> pd.DataFrame:
+    """Parameter count vs hidden units N (powers of two 16 … 1024, plus the reader's N) for given layers and inputs."""
+    ns = sorted({int(n) for n in 2 ** np.arange(4, 11)} | ({hidden} if hidden else set()))
+    return pd.DataFrame([{"N": n, "params": lstm_parameters(layers, n, inputs)} for n in ns])
 
 
 @dataclass(frozen=True)

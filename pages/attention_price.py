@@ -23,9 +23,9 @@ P = {p.key: p for p in PARAMS}
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def mem_point(kind: str, T: int, device: str, seed: int) -> dict:
+def mem_point(kind: str, T: int, device: str, seed: int, threads: int) -> dict:
     with TIMING_LOCK:
-        return price.attention_memory_point(kind, T, device, seed)
+        return price.attention_memory_point(kind, T, device, seed, threads)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -104,7 +104,7 @@ else:
     grid = price.doubling(L.mem_t_min, ss.p_mem)
     try:
         mem, _ = sweep("Measuring peak memory", [(k, T) for T in grid for k in price.ATTENTION_KINDS],
-                       lambda k, T: mem_point(k, T, device, seed), {})
+                       lambda k, T: mem_point(k, T, device, seed, ss.p_threads), {})
         show(charts.measured_memory(mem), mem, "price_memory")
         st.caption(f"Peak memory read as: {probe.how}.")
         layout.notice(notes.memory_notes(mem))
@@ -154,14 +154,14 @@ c = st.columns(3)
 c[0].number_input("LSTM layers", L.lstm_layers.lo, L.lstm_layers.hi, key="p_layers")
 c[1].number_input("Hidden units N", L.lstm_hidden.lo, L.lstm_hidden.hi, key="p_hidden")
 c[2].number_input("Input size I", L.lstm_input.lo, L.lstm_input.hi, key="p_in")
-result = None
+pc, result = price.params_curve(ss.p_layers, ss.p_in, ss.p_hidden), None
+show(charts.lstm_params(pc, ss.p_hidden, price.lstm_parameters(ss.p_layers, ss.p_hidden, ss.p_in), L.seed_params),
+     pc, "price_lstm")
 try:
     result = edge(ss.p_layers, ss.p_hidden, ss.p_in, device, ss.p_threads, seed)
-    pc = price.params_curve(ss.p_layers, ss.p_in)
-    show(charts.lstm_params(pc, result.hidden, result.params, L.seed_params), pc, "price_lstm")
     layout.notice(notes.edge_notes(result, info.kind.upper()))
 except ValueError as e:
-    st.error(f"Not measured: {e}.", icon=":material/block:")
+    st.error(f"Not timed: {e}.", icon=":material/block:")
 
 st.header("5 · Where each side wins (C18)")
 if cross is not None and stream is not None and result is not None:

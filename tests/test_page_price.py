@@ -52,7 +52,7 @@ def test_tampered_url_values_get_messages_and_are_clamped():
     assert "p_dtype=float8" in warnings and "p_rec=mamba" in warnings
     assert "clamped to 128" in warnings
     assert at.number_input(key="p_T").value == 4096
-    assert any("Not measured" in e.value and "parameters" in e.value for e in at.error)  # 4096 units: past the cap
+    assert any("Not timed" in e.value and "parameters" in e.value for e in at.error)  # 4096 units: past the cap
 
 
 def test_refused_width_names_the_reason_not_a_traceback():

@@ -163,3 +163,30 @@ def test_charts_build_with_titles():
     assert "Measured peak memory" in str(charts.measured_memory(mem).to_dict())
     params = charts.lstm_params(price.params_curve(2, 256), 256, 1_052_672, 500_000).to_dict()
     assert "seed: ~500K" in str(params)
+
+
+def _stream(times: dict[str, list[float]], ts=(64, 1024), d=128) -> pd.DataFrame:
+    from core import streaming
+    return pd.DataFrame([{"kind": k, "label": streaming.KINDS[k], "T": t, "median_s": s,
+                          "state_bytes": streaming.state_bytes(k, t, d)} for k, col in times.items() for t, s in zip(ts, col)])
+
+
+def test_stream_notes_compare_measured_growth_with_the_flop_count():
+    # cached step: 24·d² + 4·(T+1)·d FLOPs → ×2.2 from T = 64 to 1,024 at d = 128; measured flat here
+    flat = _stream({"lstm": [1e-4, 1e-4], "kv_cache": [2e-4, 2e-4], "recompute": [1e-3, 5e-2]})
+    text = " ".join(notes.stream_notes(flat, 128))
+    assert "KV cache ×1.0 (FLOP count ×2.2)" in text
+    assert "grew much less than the FLOP count for KV cache:" in text and "no cache" not in text.split("much less")[1][:40]
+    assert "262,144 floats (1.0 MiB) after 1,024 tokens" in text
+
+
+def test_summary_names_the_winner_from_the_numbers():
+    cross = _times([1e-3, 4e-3, 16e-3], [2e-3, 2e-3, 2e-3]).assign(label="x", peak_bytes=1.0)
+    stream = _stream({"lstm": [1e-4, 1e-4], "kv_cache": [2e-4, 5e-4], "recompute": [1e-3, 5e-2]})
+    edge = price.EdgeResult(2, 256, 256, 1_052_672, 1_052_672, 1e-4, 9e-5, 2e-4, 1)
+    table = notes.summary(cross, price.crossover(cross), stream, 128, edge).set_index("situation")
+    assert table.loc["whole sequence, batch 1, T = 256 (C14)", "wins here"] == "attention"
+    assert table.loc["whole sequence, batch 1, T = 1,024 (C14)", "wins here"] == "recurrence"
+    assert table.loc["lines cross (C14; seed: ~2k)", "wins here"] == "T ≈ 362"
+    assert table.loc["next token after 1,024 tokens (C15)", "wins here"] == "recurrence"
+    assert table.loc["parameters, 2 layers of width 256 (C16)", "attention (measured)"] == "1,579,520"
