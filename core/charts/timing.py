@@ -43,7 +43,7 @@ def speedup(df: pd.DataFrame, baseline: str) -> alt.Chart:
     data["speedup"] = data["T"].map(base) / data["median_s"]
     label = df.loc[df["method"] == baseline, "label"].iloc[0]
     chart = alt.Chart(data).mark_line(point=True, strokeWidth=3).encode(
-        T_AXIS, alt.Y("speedup:Q", scale=alt.Scale(type="log"), title=f"× faster than {label}"),
+        T_AXIS, alt.Y("speedup:Q", scale=alt.Scale(type="log"), title="× faster (log)"),
         color=_color(data), tooltip=["label", "T", alt.Tooltip("speedup:Q", format=".2f")])
     one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(strokeDash=[6, 4], color="gray").encode(y="y:Q")
     chart = (chart + one).properties(height=360, title=f"Speed-up over {label}")
@@ -53,9 +53,9 @@ def speedup(df: pd.DataFrame, baseline: str) -> alt.Chart:
 def pct_of_peak(df: pd.DataFrame, peak_gflops: float) -> alt.Chart:
     """Achieved FLOP/s as a share of this device's measured matmul peak."""
     chart = alt.Chart(df).mark_line(point=True, strokeWidth=3).encode(
-        T_AXIS, alt.Y("pct_of_peak:Q", title=f"% of measured peak ({peak_gflops:,.0f} GFLOP/s)"),
+        T_AXIS, alt.Y("pct_of_peak:Q", title="% of matmul peak"),
         color=_color(df), tooltip=["label", "T", alt.Tooltip("pct_of_peak:Q", format=".1f")])
-    chart = chart.properties(height=360, title="How much of the device each method uses")
+    chart = chart.properties(height=360, title=f"Share of this device's peak ({peak_gflops:,.0f} GFLOP/s)")
     return style(chart, legend_below=True)
 
 
@@ -63,7 +63,7 @@ def model_curves(df: pd.DataFrame, title: str) -> alt.Chart:
     """Work–span model times (a model, drawn dotted so it is never mistaken for a measurement)."""
     data = df.assign(ms=df["model_s"] * 1e3)
     chart = alt.Chart(data).mark_line(strokeWidth=3, strokeDash=[2, 3], point=True).encode(
-        T_AXIS, alt.Y("ms:Q", scale=alt.Scale(type="log"), title="modelled time per call, ms (log)"),
+        T_AXIS, alt.Y("ms:Q", scale=alt.Scale(type="log"), title="modelled ms per call (log)"),
         color=_color(data), tooltip=["label", "T", alt.Tooltip("ms:Q", format=".3f")])
     return style(chart.properties(height=360, title=title))
 
