@@ -276,3 +276,33 @@ class PriceLimits:
 
 
 PRICE = PriceLimits()
+
+
+# ---------------------------------------------------------------- memory: seq2seq with and without attention (C8)
+@dataclass(frozen=True)
+class Seq2SeqLimits:
+    variants: tuple[str, ...] = ("plain", "attention")
+    # Both variants: embedding E and GRU width N (small enough to train in minutes on one thread).
+    embed: int = 32
+    hidden: int = 64
+    attn_width: int = 32           # A, the width of Bahdanau's tanh layer (its cost is B·S²·A per source)
+    digits: int = 10               # source and answer vocabulary: 0–9
+    # Trained on lengths train_lo..train_hi; evaluated on eval_lo..eval_hi, past the training range too.
+    train_lo: int = 3
+    train_hi: int = 20
+    eval_lo: int = 2
+    eval_hi: int = 30
+    eval_per_length: IntBound = IntBound("evaluation sequences per length", 10, 2000, 200)
+    eval_seed: int = 2015
+    steps: IntBound = IntBound("training steps", 1, 50_000, 4000)
+    batch: IntBound = IntBound("batch size", 1, 1024, 64)
+    learning_rate: FloatBound = FloatBound("learning rate", 1e-5, 1e-1, 3e-3)
+    clip_norm: FloatBound = FloatBound("gradient clipping norm", 0.0, 100.0, 1.0)
+    # The reader's own sequence: digits 0–9, spaces and commas between them allowed.
+    source_len: IntBound = IntBound("digits in the sequence", 1, 30, 12)
+    max_chars: int = 200
+    example: str = "3 1 4 1 5 9 2 6 5 3 5 8"
+    half: float = 0.5              # "what to notice" looks for where exact match falls below this
+
+
+SEQ2SEQ = Seq2SeqLimits()

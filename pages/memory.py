@@ -7,7 +7,7 @@ from core import probes, tokens, trajectories
 from core.charts import style
 from core.charts import trajectories as charts
 from core.config import MEMORY as L
-from ui import layout, measured, sidebar
+from ui import layout, measured, seq2seq_section, sidebar
 from ui.params import Param, push_to_url, show_messages, slider, sync_from_url
 
 DEFAULT_TEXT = ("The hidden state accumulates information from the sequence so far, "
@@ -139,4 +139,5 @@ st.caption("Sensitivity, probe accuracy and probe accuracy vs N, one table")
 layout.downloads(pd.concat([sens.assign(measure="sensitivity"), dec.accuracy.assign(measure="probe"),
                             sizes.assign(measure="probe_vs_N")]), "memory_forgetting", "m_dl_forget",
                  {"N": ss.m_N, "rho": ss.m_rho, "forget_bias": ss.m_fb, "input_scale": ss.m_in, "chance": dec.chance})
+seq2seq_section.render()
 layout.how_computed("memory_how")

@@ -12,7 +12,7 @@ RECORDS = json.loads(RECORD.read_text())
 
 
 def test_every_task_has_a_checkpoint_and_every_file_a_record():
-    files = sorted(p.name for p in CHECKPOINTS.glob("*.pt"))
+    files = sorted(p.name for p in CHECKPOINTS.glob("*.pt") if not p.name.startswith("seq2seq_"))  # own record
     assert sorted(r["file"] for r in RECORDS.values()) == files
     assert set(RECORDS) == set(TASKS)
 

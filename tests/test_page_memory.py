@@ -25,7 +25,8 @@ def test_default_view():
     assert not at.exception
     assert at.title[0].value == "Fixed-size memory"
     assert not at.error and not at.warning
-    assert len(charts(at)) == 6       # two trajectories, heatmap over metrics, sensitivity, probe, probe vs N
+    assert len(charts(at)) == 10      # two trajectories, heatmap over metrics, sensitivity, probe, probe vs N,
+    #                                   seq2seq: accuracy ×2, alignment ×2
     text = notices(at)
     assert "carries **128 numbers** (h and c)" in text and "T × d" in text
     assert "linear probe falls to near chance" in text and "N = 16 to N = 256" in text
@@ -53,7 +54,7 @@ def test_bad_text_gets_a_clear_message_and_the_probes_still_show(text, message):
     at.text_area(key="m_text").input(text).run()
     assert not at.exception
     assert any(message in e.value for e in at.error)
-    assert len(charts(at)) == 3       # the forgetting section does not depend on the text
+    assert len(charts(at)) == 7       # the forgetting and seq2seq sections do not depend on the text
 
 
 @pytest.mark.parametrize("text, token_count", [("🙂👍🏽👨‍👩‍👧 ok", 6), ("שלום עולם", 9), ("مرحبا بالعالم", 13)])
@@ -94,3 +95,17 @@ def test_the_overview_shows_what_this_page_measured():
     row = table[table["property"] == "Long-range dependencies"]
     text = row["measured on this device"].item()
     assert text.startswith("probe reads k steps back up to: RNN ") and "attention" in text and "N = 16" in text
+
+
+def test_seq2seq_section_renders_and_refuses_a_bad_sequence():
+    at = run(m2_seq="1 2 3 4 5 6 7 8 9 0", **SMALL)
+    assert not at.exception and not at.error
+    assert any(h.value.startswith("Squeezed into one vector") for h in at.header)
+    text = notices(at)
+    assert "The plain decoder's exact match falls below 50% at n = " in text
+    assert "Your 10 digits reversed are 0987654321" in text
+    at.text_input(key="m2_seq").input("12x4").run()
+    assert not at.exception
+    assert any("'x' is not a digit" in e.value for e in at.error)
+    at.text_input(key="m2_seq").input("1" * 31).run()
+    assert any("between 1 and 30" in e.value for e in at.error)
