@@ -51,21 +51,21 @@ def main() -> None:
             page.wait_for_selector(READY, timeout=60_000)
             overview = time.perf_counter() - t0
             t1 = time.perf_counter()
-            page.goto(f"http://127.0.0.1:{port}/timing_lab")
+            page.locator("[data-testid='stSidebarNav']").get_by_text("Timing lab").click()
             page.wait_for_selector("[data-testid='stVegaLiteChart']", timeout=120_000)
             first_chart = time.perf_counter() - t1
             page.wait_for_selector(READY, timeout=300_000)
             page.wait_for_selector("text=What to notice", timeout=300_000)
             sweep = time.perf_counter() - t1
             t2 = time.perf_counter()
-            page.reload()
+            page.reload()  # a full page load: the browser boots Streamlit's frontend again (~1.5 s here)
             page.wait_for_selector("text=What to notice", timeout=300_000)
             revisit = time.perf_counter() - t2
             browser.close()
         print(f"server start → Overview rendered:   {overview:6.2f} s   (goal ≤ 5 s)")
-        print(f"timing lab → first chart:           {first_chart:6.2f} s   (goal ≤ 2 s)")
+        print(f"timing lab → first chart:           {first_chart:6.2f} s   (goal ≤ 2 s; sidebar click, cold server)")
         print(f"timing lab → whole default sweep:   {sweep:6.2f} s   (goal ≤ 15 s)")
-        print(f"timing lab revisit (cached):        {revisit:6.2f} s")
+        print(f"timing lab reload (cached results): {revisit:6.2f} s   (full page load)")
         print(f"server resident memory:             {rss_mb(server.pid):6.0f} MB  (goal < 1024 MB)")
     finally:
         server.terminate()

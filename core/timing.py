@@ -258,42 +258,6 @@ def work_span(df_T: list[int], methods: tuple[str, ...], B: int, d: int, mode: s
     return pd.DataFrame(rows)
 
 
-@dataclass(frozen=True)
-class SeedSnippet:
-    """The seed article's benchmark (B=32, T=512, d=128, 4 heads), naive and proper."""
-
-    naive_rnn_s: float       # one call, time.time(), no warm-up, no sync, autograd on
-    naive_attn_s: float
-    proper_rnn: Stats        # same call (autograd on), warmed up, synced, repeated
-    proper_attn: Stats
-    threads: int
-
-
-def seed_snippet(device: str = "cpu", threads: int = 2, seed: int = 0, repeats: int = 5) -> SeedSnippet:
-    """Replay the seed's snippet verbatim, then time the same calls properly."""
-    L = TIMING
-    dev = resolve(device)
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        x = torch.randn(L.preset_batch, L.preset_t, L.preset_width).to(dev)
-        rnn = build_module("rnncell_loop", L.preset_width, L.preset_heads).to(dev)
-        attn = build_module("mha", L.preset_width, L.preset_heads).to(dev)
-    with intra_op_threads(threads):
-        start = time.time()
-        rnn(x)
-        naive_rnn = time.time() - start
-        start = time.time()
-        attn(x, x, x)
-        naive_attn = time.time() - start
-
-    def synced(fn):
-        return lambda: (fn(), synchronize(dev))
-
-    proper_rnn = measure(synced(lambda: rnn(x)), threads, 0.3, repeats)
-    proper_attn = measure(synced(lambda: attn(x, x, x)), threads, 0.3, repeats)
-    return SeedSnippet(naive_rnn, naive_attn, proper_rnn, proper_attn, threads)
-
-
 # ------------------------------------------------------------------ command line
 def main(argv: list[str] | None = None) -> None:
     """`python -m core.timing --device cuda --out assets/reference/timing_cuda.json`"""

@@ -1,10 +1,11 @@
 """Timing lab: recurrence vs attention, timed on this device (claims C1, C2, C3, C12, C17)."""
+import time
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from core import timing, timing_io, timing_notes
+from core import seed_snippet, timing, timing_io, timing_notes
 from core.benchmark import TIMING_LOCK
 from core.charts import timing as charts
 from core.config import TIMING as L
@@ -43,9 +44,9 @@ def point(method: str, T: int, **spec) -> dict:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def snippet(device: str, threads: int, seed: int) -> timing.SeedSnippet:
+def snippet(device: str, threads: int, seed: int) -> seed_snippet.SnippetResult:
     with TIMING_LOCK:
-        return timing.seed_snippet(device, threads, seed)
+        return seed_snippet.replay(device, threads, seed)
 
 
 layout.header("Timing lab: one step at a time vs all at once", "timing")
@@ -91,13 +92,15 @@ jobs = [(m, T) for T in spec.grid() for m in spec.methods]
 def run_sweep(threads: int, what: str) -> pd.DataFrame:
     """Every point through the per-point cache, drawing the chart as rows arrive."""
     rows, kw = [], {k: v for k, v in vars(spec).items() if k not in ("methods", "threads")}
+    drawn = time.monotonic()
     for i, (m, T) in enumerate(jobs):
         if TIMING_LOCK.locked():
             bar.progress(i / len(jobs), text="Another session is timing on this server; waiting so neither measures the other's load…")
         rows.append(point(m, T, threads=threads, **kw))
         bar.progress((i + 1) / len(jobs), text=f"{what}: {timing.LABELS[m]} at T = {T} ({i + 1}/{len(jobs)})")
-        if what == "Timing" and (i + 1) % len(spec.methods) == 0:
+        if what == "Timing" and time.monotonic() - drawn > 0.2:  # live points, but no redraw storm from the cache
             chart_slot.altair_chart(charts.time_vs_T(pd.DataFrame(rows)), width="stretch")
+            drawn = time.monotonic()
     return pd.DataFrame(rows)
 
 
@@ -127,8 +130,8 @@ slopes = timing.slopes(df, spec.d, spec.B, spec.mode)
 layout.notice(timing_notes.notes(df, slopes, spec.B, spec.d, spec.threads, info.kind.upper())
               + (timing_notes.thread_notes(df, one_thread, spec.threads) if one_thread is not None else []))
 if len(slopes):
-    measured.record("sequential_ops", f"{int(df['T'].max())} steps (loop) vs 1 (attention), T = {int(df['T'].max())}")
-    measured.record("per_layer_cost", ", ".join(f"{r.label}: T^{r.measured_slope:.2f}" for r in slopes.itertuples()))
+    for row, text in timing_notes.overview_rows(df, slopes).items():
+        measured.record(row, f"{text} — {info.name}, {spec.threads} threads")
 
 left, right = st.columns(2)
 if len(spec.methods) > 1:
@@ -149,7 +152,7 @@ st.altair_chart(charts.model_curves(model, "Work–span MODEL (not a measurement
 
 if ss.t_snippet:
     st.subheader("The seed's snippet, replayed (B = 32, T = 512, d = 128, 4 heads)")
-    with st.spinner("Replaying the snippet…"):
+    with st.spinner("Replaying the snippet (in a new Python process too)…"):
         s = snippet(spec.device, spec.threads, spec.seed)
     st.altair_chart(charts.snippet_bars(timing_notes.snippet_frame(s)), width="stretch")
     st.markdown("\n".join(f"- {line}" for line in timing_notes.snippet_notes(s)))

@@ -93,7 +93,7 @@ def test_the_overview_shows_what_this_page_measured():
     at.switch_page("pages/overview.py").run()
     table = at.dataframe[0].value
     row = table[table["property"] == "Long-range dependencies"]
-    text = row["measured on this device"].item()
+    text = row["measured"].item()
     assert text.startswith("probe reads k steps back up to: RNN ") and "attention" in text and "N = 16" in text
 
 

@@ -37,3 +37,25 @@ def test_unknown_device_falls_back():
 def test_seed_from_url_is_used():
     at = run_app(seed="42")
     assert at.sidebar.number_input(key="seed").value == 42
+
+
+def test_timing_rows_come_from_the_shipped_reference_until_measured():
+    at = run_app()
+    table = at.dataframe[0].value
+    row = table[table["property"] == "Sequential operations"]["measured"].item()
+    assert "RNN loop: 512 dependent steps" in row and "shipped reference" in row
+    cost = table[table["property"] == "Computation per layer"]["measured"].item()
+    assert "T^" in cost and "nn.MultiheadAttention" in cost
+
+
+def test_timing_rows_switch_to_this_sessions_measurement():
+    at = run_app()
+    at.switch_page("pages/timing_lab.py")
+    for k, v in dict(t_methods="rnncell_loop,sdpa", t_tmin="8", t_tmax="32", t_points="3", t_secs="0.02",
+                     t_B="4", t_d="32").items():
+        at.query_params[k] = v
+    at.run(timeout=120)
+    at.switch_page("pages/overview.py").run()
+    table = at.dataframe[0].value
+    row = table[table["property"] == "Sequential operations"]["measured"].item()
+    assert "RNN loop: 32 dependent steps" in row and "shipped reference" not in row

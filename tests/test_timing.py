@@ -137,10 +137,22 @@ def test_bad_row_values_are_refused():
         timing_io.parse(json.dumps(doc).encode())
 
 
-def test_seed_snippet_reports_naive_and_proper():
-    s = timing.seed_snippet("cpu", threads=1, repeats=3)
-    assert s.naive_rnn_s > 0 and s.naive_attn_s > 0
-    assert s.proper_rnn.repeats == 3
+def test_seed_snippet_replays_three_ways():
+    from core import seed_snippet
+
+    s = seed_snippet.replay("cpu", threads=1, repeats=3)
+    assert s.fresh_rnn_s > 0 and s.fresh_attn_s > 0      # the article's code ran in its own process
+    assert s.one_shot_rnn_s > 0 and s.proper_rnn.repeats == 3
     frame = timing_notes.snippet_frame(s)
-    assert len(frame) == 4
-    assert any("one-shot figure is" in n for n in timing_notes.snippet_notes(s))
+    assert len(frame) == 6 and set(frame["model"]) == {"RNNCell loop", "nn.MultiheadAttention"}
+    notes = timing_notes.snippet_notes(s)
+    assert any("new process printed" in n for n in notes)
+
+
+def test_seed_code_is_the_articles_benchmark():
+    from core import seed_snippet
+
+    code = seed_snippet.SEED_CODE
+    for line in ("self.rnn_cell = nn.RNNCell(dim, dim)", "attn_out, _ = self.mha(x, x, x)",
+                 "rnn_time = time.time() - start", "nn.MultiheadAttention(dim, self.num_heads, batch_first=True)"):
+        assert line in code
