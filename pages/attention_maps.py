@@ -4,6 +4,7 @@ import math
 import streamlit as st
 
 from core import attention, positional, tasks, training, transformer
+from core import attention_notes as notes
 from core.charts import attention as charts
 from core.config import ATTENTION as A
 from core.config import Choice
@@ -102,9 +103,6 @@ show_messages(messages)
 grid = attention.grid_frame(layer_w, ex.ideal, an.predicted[:-1])
 close = attention.closeness_frame(layer_w, ex.ideal)
 heads_only = close[close["head"] != "mean"]
-best = heads_only.loc[heads_only["closeness"].idxmax()]
-prev = [(layer + 1, h + 1, float(v)) for layer, w in enumerate(layer_w) for h, v in enumerate(attention.previous_token(w))]
-prev_best = max(prev, key=lambda r: r[2])
 ids = tuple(tasks.encode(an.predicted[:-1]))
 labels = attention.position_labels(an.predicted[:-1])
 
@@ -193,32 +191,9 @@ push_to_url(PARAMS)
 if st.query_params.get("a_in") != st.session_state["a_in"]:
     st.query_params["a_in"] = st.session_state["a_in"]
 
-rows = perm.table["max |difference|"].tolist()
-w_row, w_other = table["softmax weight"], other.weights[head, query]
-ent_s, ent_u = ent_demo.groupby("formula", sort=False)["entropy"].mean()
-att_g, rnn_g = (grads[grads["model"].str.startswith(m)].set_index("distance")["gradient norm"] for m in ("att", "tanh"))
-far_d = int(att_g.index.max())
-near, far = positional.cosine_by_distance(enc.matrix)
-layout.notice([
-    f"Layer {best['layer']}, head {best['head']} puts **{best['closeness']:.0%}** of its attention on the ideal keys; "
-    f"spreading evenly over the keys it may see would give {attention.uniform_baseline(ex.ideal, True):.0%}.",
-    f"Heads specialise: layer {prev_best[0]}, head {prev_best[1]} puts {prev_best[2]:.0%} of its weight on the "
-    f"previous token (averaged over every position), a pattern of its own; the closest-to-ideal head puts "
-    f"{prev[(best['layer'] - 1) * n_heads + int(best['head']) - 1][2]:.0%} there.",
-    f"At query {labels[query]} (layer {layer}, head {head + 1}) the largest weight is {w_row.max():.2f}, on key "
-    f"{labels[int(w_row.argmax())]}; with the scaling {'removed' if scaled else 'restored'} it would be {w_other.max():.2f}.",
-    f"On random weights with {n_demo} head(s) of Dh = {A.demo_width // n_demo}, dropping 1/√Dh lowers the mean "
-    f"entropy from {ent_s:.2f} to {ent_u:.2f} nats (uniform: ln T = {math.log(t_demo):.2f}): the softmax saturates.",
-    f"Any two positions are one step apart: from 1 to {far_d} steps back, attention's gradient to an input stays "
-    f"between {att_g[att_g.index >= 1].min():.1e} and {att_g[att_g.index >= 1].max():.1e}, while the RNN's falls "
-    f"from {rnn_g[1]:.1e} to {rnn_g[far_d]:.1e}.",
-    f"Without a positional encoding or mask, shuffling the tokens changes the transformer's outputs by only "
-    f"{rows[0]:.1e} beyond the shuffle — it sees a set. The causal mask alone breaks that ({rows[1]:.2f}), so does "
-    f"its learned encoding ({rows[2]:.2f}), and the RNN's final state moves by {rows[3]:.2f}.",
-    "With no encoding every position gets the same (zero) vector: all dot products are 0, order is invisible."
-    if enc.kind == "none" else
-    f"The {enc.kind} encoding: neighbouring positions have mean cosine similarity {near:.2f}, positions ≥ 5 apart "
-    f"{far:.2f}" + (f"; its dot products depend only on the distance (spread along a diagonal "
-                    f"{positional.diagonal_spread(enc.similarity):.1e})." if enc.kind == "sinusoidal" else "."),
-])
+layout.notice(
+    notes.head_notes(layer_w, ex.ideal, heads_only)
+    + [notes.step_note(labels[query], labels, layer, head + 1, table["softmax weight"], other.weights[head, query], scaled)]
+    + notes.demo_notes(n_demo, A.demo_width // n_demo, t_demo, ent_demo, grads)
+    + notes.order_notes(perm.table, enc))
 layout.how_computed("attention_how")
