@@ -161,6 +161,10 @@ def estimate_seconds(spec: SweepSpec, peak_flops: float) -> float:
     return total
 
 
+class SweepTooSlow(ValueError):
+    """The time estimate is over the limit; it depends on the peak reading, so a retry may pass."""
+
+
 def validate(spec: SweepSpec, peak_flops: float | None = None) -> SweepSpec:
     """Check every field against core/config.py; raise ValueError naming the limit."""
     L = TIMING
@@ -187,7 +191,7 @@ def validate(spec: SweepSpec, peak_flops: float | None = None) -> SweepSpec:
     if peak_flops is not None:
         secs = estimate_seconds(spec, peak_flops)
         if secs > L.max_seconds:
-            raise ValueError(
+            raise SweepTooSlow(
                 f"this sweep would take about {secs:.0f} s on this device (limit {L.max_seconds:.0f} s "
                 f"in core/config.py): fewer points, methods or a smaller T, B or d"
             )
@@ -195,8 +199,12 @@ def validate(spec: SweepSpec, peak_flops: float | None = None) -> SweepSpec:
 
 
 # ------------------------------------------------------------------ measuring
-def measure_point(method: str, T: int, spec: SweepSpec, peak_flops: float) -> dict:
-    """One (method, T) point as a tidy row: time, FLOPs, FLOP/s, % of the device's peak, steps."""
+def measure_point(method: str, T: int, spec: SweepSpec) -> dict:
+    """One (method, T) point as a tidy row: time, FLOPs, FLOP/s, sequential steps.
+
+    The share of the device's peak is added later (`with_peak_share`), against the best
+    peak seen by then, so a cached point never keeps a share computed from a bad reading.
+    """
     work = make_work(method, spec.B, T, spec.d, spec.heads, spec.mode, spec.device, spec.seed)
     s: Stats = measure(work, spec.threads, spec.min_run_time, spec.repeats)
     f = fl.flops(method, spec.B, T, spec.d, spec.mode)
@@ -205,16 +213,20 @@ def measure_point(method: str, T: int, spec: SweepSpec, peak_flops: float) -> di
         "family": "recurrent" if method in RECURRENT else "attention",
         "T": T, "median_s": s.median_s, "p25_s": s.p25_s, "p75_s": s.p75_s,
         "first_call_s": s.first_call_s, "flops": f, "flops_per_s": f / s.median_s,
-        "pct_of_peak": 100.0 * f / s.median_s / peak_flops,
         "sequential_steps": fl.sequential_steps(method, T),
     }
 
 
-def iter_sweep(spec: SweepSpec, peak_flops: float) -> Iterator[dict]:
+def with_peak_share(df: pd.DataFrame, peak_flops: float) -> pd.DataFrame:
+    """Add `pct_of_peak`: achieved FLOP/s as a percentage of `peak_flops`."""
+    return df.assign(pct_of_peak=100.0 * df["flops_per_s"] / peak_flops)
+
+
+def iter_sweep(spec: SweepSpec) -> Iterator[dict]:
     """Rows in T-ascending order, so the first points arrive quickly."""
     for T in spec.grid():
         for m in spec.methods:
-            yield measure_point(m, T, spec, peak_flops)
+            yield measure_point(m, T, spec)
 
 
 def meta(spec: SweepSpec, peak_flops: float, device_name: str) -> dict:
@@ -279,13 +291,17 @@ def main(argv: list[str] | None = None) -> None:
     device = resolve(a.device).type
     spec = SweepSpec(tuple(a.methods.split(",")), a.mode, a.B, a.d, a.heads, a.t_min, a.t_max,
                      a.points, a.threads, device, a.min_run_time, a.repeats, a.seed)
-    peak = matmul_peak(device, spec.threads, 4096 if device == "cuda" else TIMING.peak_matmul_n).flops_per_s
-    validate(spec)
+    n = 4096 if device == "cuda" else TIMING.peak_matmul_n
+    validate(spec, matmul_peak(device, spec.threads, n).flops_per_s)
     rows = []
-    for row in iter_sweep(spec, peak):
+    for row in iter_sweep(spec):
         rows.append(row)
-        print(f"{row['label']:24s} T={row['T']:6d}  {row['median_s'] * 1e3:10.3f} ms  {row['pct_of_peak']:6.2f} % of peak")
-    text = to_json(pd.DataFrame(rows), meta(spec, peak, describe(device).name))
+        print(f"{row['label']:24s} T={row['T']:6d}  {row['median_s'] * 1e3:10.3f} ms  {row['flops_per_s'] / 1e9:8.1f} GFLOP/s")
+    peak = matmul_peak(device, spec.threads, n).flops_per_s  # best of before and after the sweep
+    df = with_peak_share(pd.DataFrame(rows), peak)
+    print(f"matmul peak {peak / 1e9:.1f} GFLOP/s; % of peak: " + ", ".join(
+        f"{lab} {g['pct_of_peak'].min():.0f}–{g['pct_of_peak'].max():.0f}" for lab, g in df.groupby("label", sort=False)))
+    text = to_json(df, meta(spec, peak, describe(device).name))
     with open(a.out, "w", encoding="utf-8") as f:
         f.write(text)
     print(f"wrote {a.out}")

@@ -10,7 +10,7 @@ from core.benchmark import TIMING_LOCK
 from core.charts import timing as charts
 from core.config import TIMING as L
 from core.config import TIMING_METHODS, Choice, IntBound
-from core.device import describe, matmul_peak
+from core.device import best_peak, describe, matmul_peak
 from ui import layout, measured, sidebar
 from ui.params import Param, push_to_url, show_messages, slider, sync_from_url
 
@@ -29,8 +29,9 @@ P = {p.key: p for p in [
 ]}
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_data(max_entries=16, ttl=300, show_spinner=False)
 def peak_flops(device: str, threads: int) -> float:
+    """The best matmul rate seen in this process, re-measured at most every 5 minutes."""
     with TIMING_LOCK:
         return matmul_peak(device, threads, L.peak_matmul_n).flops_per_s
 
@@ -38,15 +39,19 @@ def peak_flops(device: str, threads: int) -> float:
 @st.cache_data(max_entries=4096, show_spinner=False)
 def point(method: str, T: int, **spec) -> dict:
     s = timing.SweepSpec(methods=(method,), **spec)
-    peak = peak_flops(s.device, s.threads)  # outside the lock: it takes the lock itself
     with TIMING_LOCK:
-        return timing.measure_point(method, T, s, peak)
+        return timing.measure_point(method, T, s)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def snippet(device: str, threads: int, seed: int) -> seed_snippet.SnippetResult:
     with TIMING_LOCK:
         return seed_snippet.replay(device, threads, seed)
+
+
+def measure_again() -> None:
+    point.clear()
+    peak_flops.clear()
 
 
 layout.header("Timing lab: one step at a time vs all at once", "timing")
@@ -57,6 +62,8 @@ c2.radio("Mode", L.mode.options, key="t_mode", format_func={"forward": "inferenc
 c3.slider("Threads", 1, max(2, CORES), key="t_threads", help="torch intra-op threads for every measurement")
 c3.toggle("Also time with 1 thread", key="t_cmp1", help="Overlay the same sweep on one thread (dashed)")
 c4.toggle("The seed's snippet (C3)", key="t_snippet")
+c4.button("Measure again", icon=":material/refresh:", key="t_again", on_click=measure_again,
+          help="Forget the cached points (every session's) and time afresh")
 with st.expander("Sizes and sweep", expanded=False):
     a, b, c = st.columns(3)
     with a:
@@ -76,16 +83,31 @@ ss = st.session_state
 spec = timing.SweepSpec(tuple(ss.t_methods), ss.t_mode, ss.t_B, ss.t_d, ss.t_heads, ss.t_tmin, ss.t_tmax,
                         ss.t_points, ss.t_threads, sidebar.device(), ss.t_secs, 5, sidebar.seed())
 info = describe(spec.device)
+
+
+def checked(spec: timing.SweepSpec, attempts: int = 3) -> None:
+    """Validate; a time refusal rests on the peak reading, which a busy moment (say, a browser booting
+    on the same cores) depresses, so take fresh readings before refusing."""
+    for attempt in range(attempts):
+        peak = max(peak_flops(spec.device, spec.threads), best_peak(spec.device, spec.threads, L.peak_matmul_n) or 0.0)
+        try:
+            timing.validate(spec, peak)
+            return
+        except timing.SweepTooSlow:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.3)
+            with TIMING_LOCK:
+                matmul_peak(spec.device, spec.threads, L.peak_matmul_n)
+
+
 try:
-    timing.validate(spec, peak_flops(spec.device, spec.threads))
+    checked(spec)
 except ValueError as e:
     st.error(f"Not timed: {e}.", icon=":material/block:")
     st.stop()
 
-peak = peak_flops(spec.device, spec.threads)
-st.caption(f"Measuring on **{info.name}** ({info.kind}) · torch {info.torch_version} · {spec.threads} threads · "
-           f"B = {spec.B}, d = {spec.d}, {spec.heads} heads · matmul peak {peak / 1e9:,.0f} GFLOP/s")
-chart_slot, bar = st.empty(), st.progress(0.0, text="Timing…")
+caption, chart_slot, bar = st.empty(), st.empty(), st.progress(0.0, text="Timing…")
 jobs = [(m, T) for T in spec.grid() for m in spec.methods]
 
 
@@ -104,9 +126,17 @@ def run_sweep(threads: int, what: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+started = time.monotonic()
 df = run_sweep(spec.threads, "Timing")
 one_thread = run_sweep(1, "Timing on 1 thread") if ss.t_cmp1 and spec.threads != 1 else None
+if time.monotonic() - started > 0.5:  # points were timed just now: take one more peak reading, keep the best
+    with TIMING_LOCK:
+        matmul_peak(spec.device, spec.threads, L.peak_matmul_n)
+peak = max(peak_flops(spec.device, spec.threads), best_peak(spec.device, spec.threads, L.peak_matmul_n) or 0.0)
+df = timing.with_peak_share(df, peak)
 bar.empty()
+caption.caption(f"Measured on **{info.name}** ({info.kind}) · torch {info.torch_version} · {spec.threads} threads · "
+                f"B = {spec.B}, d = {spec.d}, {spec.heads} heads · best matmul peak seen {peak / 1e9:,.0f} GFLOP/s")
 
 ref_df, ref_name = None, ""
 rc1, rc2 = st.columns(2)

@@ -66,3 +66,12 @@ def test_one_thread_comparison_overlays_and_explains():
     chart = next(c.proto for c in at.get("vega_lite_chart") if "Time per call" in c.proto.spec)
     arrow = b"".join(d.data.data for d in chart.datasets)  # the rows travel as Arrow, beside the spec
     assert b"this device, 1 thread" in arrow and b"this device (live)" in arrow
+
+
+def test_measure_again_times_afresh():
+    at = timing_page()
+    first = notice_text(at)
+    at.button(key="t_again").click().run()
+    assert not at.exception
+    assert "At T = 32, the RNNCell loop took" in notice_text(at)
+    assert notice_text(at) != first  # fresh medians, not the cached ones

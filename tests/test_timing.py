@@ -73,7 +73,7 @@ def test_validate_names_the_limits():
 def small_sweep():
     spec = SweepSpec(methods=("rnncell_loop", "sdpa"), B=2, d=16, heads=2, t_min=4, t_max=16, points=3,
                      threads=1, min_run_time=0.02)
-    return spec, pd.DataFrame(list(timing.iter_sweep(spec, peak_flops=1e10)))
+    return spec, timing.with_peak_share(pd.DataFrame(list(timing.iter_sweep(spec))), peak_flops=1e10)
 
 
 def test_sweep_rows_are_tidy_and_consistent():
@@ -156,3 +156,12 @@ def test_seed_code_is_the_articles_benchmark():
     for line in ("self.rnn_cell = nn.RNNCell(dim, dim)", "attn_out, _ = self.mha(x, x, x)",
                  "rnn_time = time.time() - start", "nn.MultiheadAttention(dim, self.num_heads, batch_first=True)"):
         assert line in code
+
+
+def test_time_refusal_is_its_own_kind_so_the_page_can_retry_the_peak():
+    slow = SweepSpec(methods=("lstmcell_loop",), B=32, d=256, t_max=8192, t_min=4096)
+    with pytest.raises(timing.SweepTooSlow):
+        validate(slow, peak_flops=1e9)
+    with pytest.raises(ValueError) as err:
+        validate(SweepSpec(d=40, heads=3), peak_flops=1e9)
+    assert not isinstance(err.value, timing.SweepTooSlow)
