@@ -35,17 +35,13 @@ from core import attention, positional, tasks, transformer  # noqa: E402
 from core.charts import attention as charts  # noqa: E402
 from core.config import ATTENTION as A  # noqa: E402
 from core.training import CHECKPOINTS, load_checkpoint, load_task_model, recorded  # noqa: E402
+from functools import partial  # noqa: E402
+
+from common import timed as _timed  # noqa: E402
+
+timed = partial(_timed, warm=True)  # every figure here is taken after one untimed call
 
 
-def timed(fn, repeats: int, warm: bool = True) -> tuple[float, float, float]:
-    if warm:
-        fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), min(times), max(times)
 
 
 def load_all() -> None:

@@ -14,7 +14,6 @@ are also using (two busy torch threads on two shared cores stall each other).
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -30,20 +29,12 @@ from core.charts import style  # noqa: E402
 from core.charts import trajectories as charts  # noqa: E402
 from core.config import MEMORY  # noqa: E402
 from core.device import describe  # noqa: E402
+from common import timed  # noqa: E402
 
 DEFAULT_TEXT = ("The hidden state accumulates information from the sequence so far, "
                 "but it has only N numbers to hold all of it, however long the input grows.")
 
 
-def timed(fn, repeats: int) -> tuple[float, float, float]:
-    """(median, min, max) seconds over `repeats` calls. On a shared machine the minimum is the
-    figure least disturbed by other processes; the median is what a visitor would see now."""
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), min(times), max(times)
 
 
 def to_spec(chart) -> dict:

@@ -11,7 +11,6 @@ length (from assets/checkpoints/seq2seq.json). Goal: evaluation < 1 s in total.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -26,16 +25,9 @@ from core.charts import seq2seq as charts  # noqa: E402
 from core.charts import style  # noqa: E402
 from core.config import SEQ2SEQ as L  # noqa: E402
 from core.device import describe  # noqa: E402
+from common import timed  # noqa: E402
 
 
-def timed(fn, repeats: int) -> tuple[float, float, float]:
-    """(median, min, max) seconds; on a shared machine the minimum is the least disturbed figure."""
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), min(times), max(times)
 
 
 def line(label: str, t: tuple[float, float, float]) -> None:

@@ -36,7 +36,7 @@ from torch import nn
 
 from core.config import SEQ2SEQ as L
 from core.device import intra_op_threads
-from core.training import CHECKPOINTS, TrainResult, param_count
+from core.training import CHECKPOINTS, TrainResult, frozen, param_count
 
 RECORD = CHECKPOINTS / "seq2seq.json"
 BOS = L.digits                      # the decoder's start token, after the digits 0..9
@@ -259,10 +259,7 @@ def load_checkpoint(path: Path) -> Seq2Seq:
     blob = torch.load(path, map_location="cpu", weights_only=True)
     model = Seq2Seq(blob["variant"], blob["embed"], blob["hidden"], blob["attn"])
     model.load_state_dict(blob["state_dict"])
-    model.eval()
-    for p in model.parameters():
-        p.requires_grad_(False)
-    return model
+    return frozen(model)
 
 
 def recorded() -> dict:

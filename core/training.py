@@ -196,6 +196,11 @@ def load_checkpoint(path: Path) -> TinyTransformer:
     blob = torch.load(path, map_location="cpu", weights_only=True)
     model = TinyTransformer(TransformerConfig(**blob["config"]))
     model.load_state_dict(blob["state_dict"])
+    return frozen(model)
+
+
+def frozen(model: nn.Module) -> nn.Module:
+    """Eval mode, no parameter takes a gradient: one object can be shared by every session."""
     model.eval()
     for p in model.parameters():
         p.requires_grad_(False)
