@@ -36,7 +36,7 @@ from torch import nn
 
 from core.config import SEQ2SEQ as L
 from core.device import intra_op_threads
-from core.training import CHECKPOINTS, TrainResult, frozen, param_count
+from core.training import CHECKPOINTS, TrainResult, frozen, param_count, run_steps
 
 RECORD = CHECKPOINTS / "seq2seq.json"
 BOS = L.digits                      # the decoder's start token, after the digits 0..9
@@ -147,25 +147,13 @@ def train(cfg: TrainConfig, progress: Callable[[int, int, float], None] | None =
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda k: 0.1 + 0.45 * (1 + np.cos(np.pi * min(k / cfg.steps, 1.0))))
     clip = cfg.clip if cfg.clip > 0 else float("inf")
-    losses, norms, start = [], [], time.perf_counter()
-    for step in range(cfg.steps):
-        if stop is not None and stop.is_set():
-            break
+
+    def batch_loss() -> torch.Tensor:
         n = int(torch.randint(L.train_lo, L.train_hi + 1, (1,), generator=g))
         src, tgt = make_batch(n, cfg.batch, g)
-        loss = F.cross_entropy(model(src, tgt).flatten(0, 1), tgt.flatten())
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        norms.append(float(nn.utils.clip_grad_norm_(model.parameters(), clip)))
-        opt.step()
-        sched.step()
-        losses.append(loss.item())
-        if progress is not None:
-            progress(step + 1, cfg.steps, losses[-1])
-    model.eval()
-    done = len(losses)
-    return model, TrainResult(np.array(losses), np.array(norms), done, done < cfg.steps,
-                              time.perf_counter() - start)
+        return F.cross_entropy(model(src, tgt).flatten(0, 1), tgt.flatten())
+
+    return model, run_steps(model, batch_loss, opt, sched, cfg.steps, clip, progress, stop)
 
 
 # ---------------------------------------------------------------- evaluation

@@ -134,15 +134,30 @@ def train(model: nn.Module, cfg: TrainConfig, progress: Callable[[int, int, floa
            else torch.optim.SGD(model.parameters(), lr=cfg.lr))
     sched = torch.optim.lr_scheduler.LambdaLR(opt, _schedule(cfg))
     clip = cfg.clip if cfg.clip > 0 else float("inf")
-    losses, norms, start = [], [], time.perf_counter()
     model.train()
-    for step in range(cfg.steps):
-        if stop is not None and stop.is_set():
-            break
+
+    def batch_loss() -> torch.Tensor:
         n = int(torch.randint(s.lo, s.hi + 1, (1,), generator=g))
         batch = make_batch(cfg.task, n, cfg.batch, g)
         logits = model(batch.tokens)                                        # (B, T, V)
-        loss = F.cross_entropy(logits.flatten(0, 1), batch.targets.flatten(), ignore_index=IGNORE)
+        return F.cross_entropy(logits.flatten(0, 1), batch.targets.flatten(), ignore_index=IGNORE)
+
+    return run_steps(model, batch_loss, opt, sched, cfg.steps, clip, progress, stop)
+
+
+def run_steps(model: nn.Module, batch_loss: Callable[[], torch.Tensor], opt: torch.optim.Optimizer,
+              sched, steps: int, clip: float, progress: Callable[[int, int, float], None] | None = None,
+              stop: threading.Event | None = None) -> TrainResult:
+    """The one training loop every model here shares: loss, backward, clipped gradient norm, step.
+
+    `batch_loss()` draws the next batch (from the caller's seeded generator) and returns its loss;
+    `stop` is checked before each step; `progress(step, steps, loss)` after it. Leaves `model` in eval mode.
+    """
+    losses, norms, start = [], [], time.perf_counter()
+    for step in range(steps):
+        if stop is not None and stop.is_set():
+            break
+        loss = batch_loss()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         norms.append(float(nn.utils.clip_grad_norm_(model.parameters(), clip)))
@@ -150,11 +165,10 @@ def train(model: nn.Module, cfg: TrainConfig, progress: Callable[[int, int, floa
         sched.step()
         losses.append(loss.item())
         if progress is not None:
-            progress(step + 1, cfg.steps, losses[-1])
+            progress(step + 1, steps, losses[-1])
     model.eval()
     done = len(losses)
-    return TrainResult(np.array(losses), np.array(norms), done, done < cfg.steps,
-                       time.perf_counter() - start)
+    return TrainResult(np.array(losses), np.array(norms), done, done < steps, time.perf_counter() - start)
 
 
 @dataclass(frozen=True)
