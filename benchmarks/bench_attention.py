@@ -31,10 +31,13 @@ sys.path.insert(0, str(ROOT))
 import torch  # noqa: E402
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec as to_vega_lite  # noqa: E402
 
-from core import attention, positional, tasks, transformer  # noqa: E402
-from core.charts import attention as charts  # noqa: E402
+from core.attention import multihead as attention
+from core.attention import positional
+from core.attention import tasks
+from core.attention import transformer  # noqa: E402
+from core.attention import charts  # noqa: E402
 from core.config import ATTENTION as A  # noqa: E402
-from core.training import CHECKPOINTS, load_checkpoint, load_task_model, recorded  # noqa: E402
+from core.attention.training import CHECKPOINTS, load_checkpoint, load_task_model, recorded  # noqa: E402
 from functools import partial  # noqa: E402
 
 from common import timed as _timed  # noqa: E402
@@ -89,7 +92,7 @@ def app_test_runs(repeats: int) -> tuple[float, list[float]]:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
     t0 = time.perf_counter()
-    at.switch_page("pages/attention_maps.py").run()
+    at.switch_page("chapters/attention_maps.py").run()
     first = time.perf_counter() - t0
     assert not at.exception, at.exception
     reruns = []
@@ -103,7 +106,7 @@ def app_test_runs(repeats: int) -> tuple[float, list[float]]:
 def retrain(task: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        out = subprocess.run([sys.executable, "-m", "core.training", "--task", task, "--out", f"{tmp}/{task}.pt"],
+        out = subprocess.run([sys.executable, "-m", "core.attention.training", "--task", task, "--out", f"{tmp}/{task}.pt"],
                              cwd=ROOT, capture_output=True, text=True, check=True).stdout
         wall = time.perf_counter() - t0
     print(f"retrained {task} from scratch in {wall:.1f} s wall (goal < 300 s): {out.strip().splitlines()[-1]}")

@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import torch  # noqa: E402
 
-from core.clipping import clipping_run  # noqa: E402
-from core.gradients import GradientSetup, gradient_profile  # noqa: E402
-from core.jacobians import jacobian_view, phase_diagram  # noqa: E402
+from core.gradients.clipping import clipping_run  # noqa: E402
+from core.gradients.profile import GradientSetup, gradient_profile  # noqa: E402
+from core.gradients.jacobians import jacobian_view, phase_diagram  # noqa: E402
 
 
 def timed(fn, repeats: int) -> tuple[float, float, float, float]:

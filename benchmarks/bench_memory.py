@@ -24,9 +24,11 @@ sys.path.insert(0, str(ROOT))
 import streamlit as st  # noqa: E402
 import torch  # noqa: E402
 
-from core import probes, tokens, trajectories  # noqa: E402
-from core.charts import style  # noqa: E402
-from core.charts import trajectories as charts  # noqa: E402
+from core.memory import probes
+from core.memory import tokens
+from core.memory import trajectories  # noqa: E402
+from core.chart_style import style  # noqa: E402
+from core.memory import charts  # noqa: E402
 from core.config import MEMORY  # noqa: E402
 from core.device import describe  # noqa: E402
 from common import timed  # noqa: E402
@@ -98,7 +100,7 @@ def scrub() -> None:
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.run()
-    at.switch_page("pages/memory.py").run()
+    at.switch_page("chapters/memory.py").run()
     steps = iter(range(10, 200))
 
     def move():

@@ -25,8 +25,9 @@ sys.path.insert(0, str(ROOT))
 import pandas as pd  # noqa: E402
 import torch  # noqa: E402
 
-from core import price, streaming  # noqa: E402
-from core import price_notes as notes  # noqa: E402
+from core.price import costs as price
+from core.price import streaming  # noqa: E402
+from core.price import notes  # noqa: E402
 
 
 def page_times() -> tuple[float, float]:
@@ -34,7 +35,7 @@ def page_times() -> tuple[float, float]:
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.run()
-    at.switch_page("pages/attention_price.py")
+    at.switch_page("chapters/attention_price.py")
     t0 = time.perf_counter()
     at.run()
     cold = time.perf_counter() - t0

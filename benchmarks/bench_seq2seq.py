@@ -20,9 +20,9 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from core import seq2seq  # noqa: E402
-from core.charts import seq2seq as charts  # noqa: E402
-from core.charts import style  # noqa: E402
+from core.memory import seq2seq  # noqa: E402
+from core.memory import seq2seq_charts as charts  # noqa: E402
+from core.chart_style import style  # noqa: E402
 from core.config import SEQ2SEQ as L  # noqa: E402
 from core.device import describe  # noqa: E402
 from common import timed  # noqa: E402

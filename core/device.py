@@ -55,6 +55,17 @@ def intra_op_threads(n: int):
             torch.set_num_threads(before)
 
 
+@contextlib.contextmanager
+def one_thread():
+    """Run on one intra-op thread, then restore the count.
+
+    These runs are long chains of small ops: a second thread only adds hand-offs,
+    and on a busy 2-core host its spin-waits made a profile 50× slower (measured).
+    """
+    with intra_op_threads(1):  # process-wide setting: serialised with other sessions
+        yield
+
+
 def synchronize(device: torch.device) -> None:
     """Wait for queued kernels so a timer measures work, not its launch."""
     if device.type == "cuda":

@@ -6,7 +6,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from core.attention import (AttentionWeights, attend, causal_mask, closeness, closeness_frame, entropy,
+from core.attention.multihead import (AttentionWeights, attend, causal_mask, closeness, closeness_frame, entropy,
                             entropy_frame, gradient_by_distance, grid_frame, random_demo, random_weights, step_table,
                             previous_token, uniform_baseline, weighted_sum_table)
 

@@ -2,9 +2,9 @@
 import altair as alt
 import numpy as np
 
-from core.attention import entropy_frame, grid_frame, random_demo
-from core.charts import attention as charts
-from core.positional import encoding, matrix_frame
+from core.attention.multihead import entropy_frame, grid_frame, random_demo
+from core.attention import charts
+from core.attention.positional import encoding, matrix_frame
 
 
 def test_head_grid_facets_layers_by_heads_and_outlines_the_ideal():

@@ -1,7 +1,7 @@
 """Timing chart builders: the specs carry the data, log axes and labels the page promises."""
 import pandas as pd
 
-from core.charts import timing as charts
+from core.timing import charts
 
 
 def rows():

@@ -5,8 +5,8 @@ import time
 import pytest
 import torch
 
-from core.tasks import TASKS
-from core.training import CHECKPOINTS, RECORD, evaluate, load_checkpoint
+from core.attention.tasks import TASKS
+from core.attention.training import CHECKPOINTS, RECORD, evaluate, load_checkpoint
 
 RECORDS = json.loads(RECORD.read_text())
 

@@ -89,8 +89,8 @@ def test_bad_result_upload_gets_a_message_and_the_page_keeps_working(server, bro
 
 def test_first_visitor_deep_link_gets_the_full_app(fresh_server, browser):
     """streamlit#8860: with a pages/ folder, the first visitor after a server start who opens a
-    deep link used to get the legacy folder router (no sidebar, no app.py). ui.layout.header
-    switches that router off and reruns; this checks the first visit shows the real app."""
+    deep link got the legacy folder router (no sidebar, no app.py). The chapters live in
+    chapters/, so there is no such router; this checks the first visit shows the real app."""
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = ctx.new_page()
     page.goto(f"{fresh_server}/{page_url_paths()[-1]}")

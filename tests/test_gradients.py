@@ -5,13 +5,13 @@ import numpy as np
 import pytest
 import torch
 
-from core import gradient_notes as notes
+from core.gradients import notes
 from core.cells import CellSpec, _step, make_cell, unroll
-from core.charts import gradients as charts
-from core.clipping import adding_batch, clipping_run
-from core.gradients import (GradientSetup, attention_module, attention_norms, decay_factor, forget_arithmetic,
+from core.gradients import charts
+from core.gradients.clipping import adding_batch, clipping_run
+from core.gradients.profile import (GradientSetup, attention_module, attention_norms, decay_factor, forget_arithmetic,
                             gradient_profile, horizon, inputs, last_output, recurrent_norms, summary)
-from core.jacobians import jacobian_view, phase_diagram, step_jacobians
+from core.gradients.jacobians import jacobian_view, phase_diagram, step_jacobians
 
 SMALL = GradientSetup(T=12, n_hidden=6, n_seeds=3, rho=0.8, forget_bias=1.0, seed=4)
 

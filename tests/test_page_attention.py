@@ -1,7 +1,7 @@
 """The attention page through Streamlit's AppTest: default view, controls, bad input, tampered links."""
 from tests.conftest import app_test
 
-PAGE = "pages/attention_maps.py"
+PAGE = "chapters/attention_maps.py"
 
 
 def run(**query):

@@ -4,7 +4,7 @@ import json
 
 from tests.conftest import app_test
 
-PAGE = "pages/gradients.py"
+PAGE = "chapters/gradients.py"
 
 
 def run_page(**query):

@@ -4,7 +4,7 @@ import pytest
 from core.config import MEMORY
 from tests.conftest import app_test
 
-PAGE = "pages/memory.py"
+PAGE = "chapters/memory.py"
 SMALL = {"m_N": 16, "m_K": 4}          # keeps the probe sweeps small; the default view is tested once
 
 
@@ -90,7 +90,7 @@ def test_overlong_text_in_the_link_is_cut_with_a_message():
 
 def test_the_overview_shows_what_this_page_measured():
     at = run(**SMALL)
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("chapters/overview.py").run()
     table = at.dataframe[0].value
     row = table[table["property"] == "Long-range dependencies"]
     text = row["measured"].item()

@@ -50,12 +50,12 @@ def test_timing_rows_come_from_the_shipped_reference_until_measured():
 
 def test_timing_rows_switch_to_this_sessions_measurement():
     at = run_app()
-    at.switch_page("pages/timing_lab.py")
+    at.switch_page("chapters/timing_lab.py")
     for k, v in dict(t_methods="rnncell_loop,sdpa", t_tmin="8", t_tmax="32", t_points="3", t_secs="0.02",
                      t_B="4", t_d="32").items():
         at.query_params[k] = v
     at.run(timeout=120)
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("chapters/overview.py").run()
     table = at.dataframe[0].value
     row = table[table["property"] == "Sequential operations"]["measured"].item()
     assert "RNN loop: 32 dependent steps" in row and "shipped reference" not in row

@@ -3,7 +3,7 @@ import json
 
 from tests.conftest import app_test
 
-PAGE = "pages/attention_price.py"
+PAGE = "chapters/attention_price.py"
 SMALL = dict(p_mem=512, p_cross=512, p_ctx=128, p_hidden=64, p_in=32)
 
 

@@ -3,7 +3,7 @@ import json
 
 from tests.conftest import app_test
 
-PAGE = "pages/timing_lab.py"
+PAGE = "chapters/timing_lab.py"
 SMALL = dict(t_methods="rnncell_loop,sdpa", t_tmin=8, t_tmax=32, t_points=3, t_secs=0.02, t_B=4, t_d=32)
 
 

@@ -4,7 +4,7 @@ import threading
 import pytest
 import torch
 
-from core.peak_memory import memory_probe, peak_bytes
+from core.price.peak_memory import memory_probe, peak_bytes
 
 MIB = 2**20
 CPU = torch.device("cpu")
@@ -29,7 +29,7 @@ def test_repeated_measurements_in_a_worker_thread_see_both_matrices():
     """Streamlit runs pages in worker threads. There, freed T×T blocks stay resident at the top
     of the thread's heap and glibc's mmap threshold rises; without core.peak_memory's care the
     second round read about half (one matrix instead of two)."""
-    from core.price import attention_memory_point
+    from core.price.costs import attention_memory_point
 
     peaks = []
 

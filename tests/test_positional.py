@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 import torch
 
-from core.positional import (block_mean, cosine_by_distance, diagonal_spread, encoding, matrix_frame,
+from core.attention.positional import (block_mean, cosine_by_distance, diagonal_spread, encoding, matrix_frame,
                              permutation_test, shuffle_order, sinusoidal)
-from core.training import make_model
+from core.attention.training import make_model
 
 
 def test_sinusoidal_matches_vaswani_formula():

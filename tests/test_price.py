@@ -6,11 +6,11 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from core import price
-from core import price_notes as notes
-from core.charts import price as charts
+from core.price import costs as price
+from core.price import notes
+from core.price import charts
 from core.config import PRICE
-from core.peak_memory import memory_probe
+from core.price.peak_memory import memory_probe
 
 MIB = 2**20
 
@@ -166,7 +166,7 @@ def test_charts_build_with_titles():
 
 
 def _stream(times: dict[str, list[float]], ts=(64, 1024), d=128) -> pd.DataFrame:
-    from core import streaming
+    from core.price import streaming
     return pd.DataFrame([{"kind": k, "label": streaming.KINDS[k], "T": t, "median_s": s,
                           "state_bytes": streaming.state_bytes(k, t, d)} for k, col in times.items() for t, s in zip(ts, col)])
 

@@ -5,9 +5,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-import core.probes as probes_module
+import core.memory.probes as probes_module
 
-from core.probes import (
+from core.memory.probes import (
     ATTENTION, MODEL_NAMES, decodability, decodability_vs_size, memory_span, positional_read,
     probe_accuracy, ridge_weights, sensitivity,
 )

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from core import flops as fl
-from core import timing_io
+from core.timing import results as timing_io
 
 REFS = sorted((Path(__file__).resolve().parent.parent / "assets" / "reference").glob("timing_*.json"))
 

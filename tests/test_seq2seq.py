@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 import torch
 
-from core import seq2seq as s2s
-from core.charts import seq2seq as charts
+from core.memory import seq2seq as s2s
+from core.memory import seq2seq_charts as charts
 from core.config import SEQ2SEQ as L
-from core.seq2seq_notes import accuracy_notes, example_notes, first_below
+from core.memory.seq2seq_notes import accuracy_notes, example_notes, first_below
 
 RECORDS = s2s.recorded()
 

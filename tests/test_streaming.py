@@ -3,7 +3,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from core import streaming
+from core.price import streaming
 from core.config import PRICE
 
 
@@ -75,7 +75,7 @@ def test_token_flops_match_torchs_flop_counter(monkeypatch):
     swapped for the written-out version (same result, tested in test_price) while counting."""
     from torch.utils.flop_counter import FlopCounterMode
 
-    from core.price import materialised_attention
+    from core.price.costs import materialised_attention
 
     monkeypatch.setattr(streaming.F, "scaled_dot_product_attention",
                         lambda q, k, v, is_causal=False: materialised_attention(q, k, v, is_causal))

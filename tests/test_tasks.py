@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from core.tasks import (IGNORE, SEP, TASKS, decode, encode, eval_batches, example, make_batch, parse,
+from core.attention.tasks import (IGNORE, SEP, TASKS, decode, encode, eval_batches, example, make_batch, parse,
                         stream_length)
 
 

@@ -5,9 +5,11 @@ import pandas as pd
 import pytest
 import torch
 
-from core import timing, timing_io, timing_notes
+from core.timing import sweep as timing
+from core.timing import results as timing_io
+from core.timing import notes as timing_notes
 from core.config import TIMING_METHODS
-from core.timing import SweepSpec, build_module, make_work, validate
+from core.timing.sweep import SweepSpec, build_module, make_work, validate
 
 
 def test_rnncell_loop_equals_fused_rnn_with_copied_weights():
@@ -138,7 +140,7 @@ def test_bad_row_values_are_refused():
 
 
 def test_seed_snippet_replays_three_ways():
-    from core import seed_snippet
+    from core.timing import seed_snippet
 
     s = seed_snippet.replay("cpu", threads=1, repeats=3)
     assert s.fresh_rnn_s > 0 and s.fresh_attn_s > 0      # the article's code ran in its own process
@@ -150,7 +152,7 @@ def test_seed_snippet_replays_three_ways():
 
 
 def test_seed_code_is_the_articles_benchmark():
-    from core import seed_snippet
+    from core.timing import seed_snippet
 
     code = seed_snippet.SEED_CODE
     for line in ("self.rnn_cell = nn.RNNCell(dim, dim)", "attn_out, _ = self.mha(x, x, x)",

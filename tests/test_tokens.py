@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from core.config import MEMORY
-from core.tokens import clean, embed, embedding_table, graphemes, synthetic, tokenize, words
+from core.memory.tokens import clean, embed, embedding_table, graphemes, synthetic, tokenize, words
 
 
 def test_characters_keep_spaces_and_ids_follow_first_appearance():

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from core.training import (KINDS, TrainConfig, _cli, evaluate, load_checkpoint, make_model, matched_width,
+from core.attention.training import (KINDS, TrainConfig, _cli, evaluate, load_checkpoint, make_model, matched_width,
                            param_count, recurrent_params, save_checkpoint, train)
 
 SMALL = dict(width=16, layers=1, heads=2)

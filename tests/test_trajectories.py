@@ -8,8 +8,8 @@ import torch
 import torch.nn.functional as F
 
 from core.cells import make_cell, to_torch_module, unroll
-from core.tokens import embed, tokenize
-from core.trajectories import (
+from core.memory.tokens import embed, tokenize
+from core.memory.trajectories import (
     cell_spec, heads_for, pca, positional_encoding, step_metrics, trajectory, transformer_layer,
     transformer_states,
 )
@@ -160,7 +160,7 @@ def test_trajectory_refuses_values_past_the_limits():
 
 
 def test_heatmap_blocks_average_and_stay_under_the_cell_limit():
-    from core.charts.trajectories import blocks_frame
+    from core.memory.charts import blocks_frame
     m = np.arange(200 * 130, dtype=float).reshape(200, 130)
     df, bt, bu = blocks_frame(m, 64)
     assert (bt, bu) == (4, 3)
@@ -174,7 +174,7 @@ def test_heatmap_blocks_average_and_stay_under_the_cell_limit():
 
 
 def test_charts_mark_the_scrubbed_step():
-    from core.charts import trajectories as charts
+    from core.memory import charts
     tr = trajectory(tokenize("hello world"), "lstm", 16, 1.0, 1.0, seed=0)
     df = charts.steps_frame(tr)
     assert list(df.t) == list(range(1, 12)) and {"rnn_PC1", "attn_PC3", "cosine"} <= set(df.columns)

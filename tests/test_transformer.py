@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 import torch
 
-from core.tasks import encode, example
-from core.training import make_model
-from core.transformer import TransformerConfig, TinyTransformer, analyse, greedy, trace
+from core.attention.tasks import encode, example
+from core.attention.training import make_model
+from core.attention.transformer import TransformerConfig, TinyTransformer, analyse, greedy, trace
 
 
 @pytest.mark.parametrize("pe", ["learned", "sinusoidal", "none"])

@@ -2,35 +2,21 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-PROSE_DIR = Path(__file__).resolve().parent.parent / "assets" / "prose"
+from core.assets import PROSE
+
 
 
 def prose(name: str) -> str:
     """The markdown text `assets/prose/<name>.md`."""
-    return (PROSE_DIR / f"{name}.md").read_text(encoding="utf-8")
-
-
-def _leave_legacy_router() -> None:
-    """Work around streamlit#8860: with a `pages/` folder, the first visitor after a
-    server start who opens a deep link gets Streamlit's legacy folder router, which
-    runs the page without app.py (no sidebar, no page config). Switch the router
-    off once and rerun, so app.py's `st.navigation` takes over for everyone.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    return (PROSE / f"{name}.md").read_text(encoding="utf-8")
 
 
 def header(title: str, prose_name: str) -> None:
-    """Every page starts here: router guard, title, the page's prose."""
-    _leave_legacy_router()
+    """Every page starts here: title, the page's prose."""
     st.title(title)
     st.markdown(prose(prose_name))
 

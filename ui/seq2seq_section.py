@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import seq2seq
-from core import seq2seq_notes as notes
-from core.charts import style
-from core.charts import seq2seq as charts
+from core.memory import seq2seq
+from core.memory import seq2seq_notes as notes
+from core.chart_style import style
+from core.memory import seq2seq_charts as charts
 from core.config import SEQ2SEQ as L
 from ui import layout
 

@@ -1,0 +1,1 @@
+"""Attention maps: multi-head attention written out, positions, tiny transformers."""

@@ -1,0 +1,1 @@
+"""Vanishing and exploding gradients through time."""

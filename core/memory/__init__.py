@@ -1,0 +1,1 @@
+"""Fixed-size memory: hidden-state trajectories, forgetting probes, seq2seq."""

@@ -1,0 +1,1 @@
+"""Attention's price: the T×T matrix, peak memory, streaming, the edge."""
