@@ -1,29 +1,128 @@
-"""Altair chart builders: DataFrame in, `alt.Chart` out, never rendered here.
+"""The app's one chart look, and one colour per model and method.
 
-Shared look for every chart: projector-sized fonts and the Okabe–Ito palette,
-which stays distinguishable under the common colour-vision deficiencies.
-One module per concept sits beside this one (`charts.timing`, ...).
+Chart builders (one `charts.py` per chapter) take tidy DataFrames and return
+`alt.Chart`s that are already styled: pages never call `style` themselves.
+
+- Type: projector sizes in dark ink (#1F2328 on white, contrast 15:1). The pages
+  use `PAGE`; talk mode uses `TALK` (titles 28 px, ticks 20 px).
+- Colour: Okabe–Ito, distinguishable under the common colour-vision
+  deficiencies. `SERIES` gives every model and method of every chapter its one
+  colour, label and point shape; yellow is kept off lines and thin marks.
+  Families share a colour (the RNNCell loop and fused nn.RNN are both
+  vermillion) and differ by shape: circles for step-by-step loops, squares for
+  fused kernels, triangles for scans. Dashes are kept for one meaning only:
+  a shipped or other-device reference (dashed) vs this device, live (solid).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import altair as alt
 
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-FONT_SIZE = 16
-TITLE_SIZE = 18
+BLUE, ORANGE, GREEN, PINK = "#0072B2", "#E69F00", "#009E73", "#CC79A7"
+SKY, VERMILLION, YELLOW, BLACK = "#56B4E9", "#D55E00", "#F0E442", "#000000"
+OKABE_ITO = [BLUE, ORANGE, GREEN, PINK, SKY, VERMILLION, YELLOW, BLACK]
+LINE_SAFE = [c for c in OKABE_ITO if c != YELLOW]   # for lines and thin marks
+INK = "#1F2328"          # text and axes
+GRID = "#D0D7DE"
+REFERENCE_DASH = [8, 5]  # the one dashed meaning: a reference, not this device live
 
 
-def style(chart: alt.Chart, legend_below: bool = False) -> alt.Chart:
-    """Large, readable fonts for a projector; `legend_below` for charts in half-width columns."""
-    legend = dict(orient="bottom", columns=2) if legend_below else {}
-    return (
-        chart.configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE)
-        .configure_legend(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, labelLimit=320, **legend)
-        .configure_title(fontSize=TITLE_SIZE)
-        .configure_header(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE)
-    )
+@dataclass(frozen=True)
+class TypeScale:
+    title: int
+    axis_title: int
+    tick: int
+    legend: int
+
+
+PAGE = TypeScale(title=22, axis_title=19, tick=18, legend=18)
+TALK = TypeScale(title=30, axis_title=24, tick=21, legend=22)
+
+
+@dataclass(frozen=True)
+class Series:
+    """How one model or method looks in every chart of the app."""
+
+    label: str
+    colour: str
+    shape: str = "circle"
+
+
+# Every model and method id used by a chapter → its label, colour and shape.
+SERIES: dict[str, Series] = {
+    # recurrent cells (gradients, memory, head to head)
+    "tanh": Series("tanh RNN", VERMILLION),
+    "rnn": Series("tanh RNN", VERMILLION),
+    "relu": Series("ReLU RNN", PINK),
+    "linear": Series("linear RNN", SKY),
+    "lstm": Series("LSTM", ORANGE),
+    "gru": Series("GRU", GREEN),
+    "mingru": Series("minGRU", SKY, "triangle-up"),
+    "minlstm": Series("minLSTM", PINK, "triangle-up"),
+    # attention
+    "attention": Series("self-attention", BLUE),
+    "transformer": Series("transformer", BLACK, "diamond"),
+    # timing lab and attention's price: loops (circles) vs fused kernels (squares)
+    "rnncell_loop": Series("RNNCell loop", VERMILLION),
+    "lstmcell_loop": Series("LSTMCell loop", ORANGE),
+    "grucell_loop": Series("GRUCell loop", GREEN),
+    "rnn_fused": Series("fused nn.RNN", VERMILLION, "square"),
+    "lstm_fused": Series("fused nn.LSTM", ORANGE, "square"),
+    "gru_fused": Series("fused nn.GRU", GREEN, "square"),
+    "mha": Series("nn.MultiheadAttention", BLUE),
+    "sdpa": Series("Linear + SDPA + Linear", BLUE, "square"),
+    "materialised": Series("attention written out", BLUE),
+    "fused": Series("fused attention (SDPA)", BLUE, "square"),
+    # the parallel scan
+    "loop": Series("sequential loop", VERMILLION),
+    "tree": Series("tree scan", SKY, "triangle-up"),
+    "heinsen": Series("log-space scan", PINK, "triangle-up"),
+    "mingru_scan": Series("minGRU via the scan", SKY, "triangle-up"),
+}
+
+
+def series(key: str) -> Series:
+    """The look of `key`; an unknown key raises, so a new model gets a row above first."""
+    try:
+        return SERIES[key]
+    except KeyError:
+        raise KeyError(f"no colour for {key!r}: add it to core.chart_style.SERIES") from None
+
+
+def label(key: str) -> str:
+    return series(key).label
+
+
+def colour_scale(keys: list[str], by_label: bool = True) -> alt.Scale:
+    """A colour scale over `keys` (ids), keyed by their labels (default) or the ids themselves."""
+    keys = list(dict.fromkeys(keys))
+    domain = [label(k) for k in keys] if by_label else keys
+    return alt.Scale(domain=domain, range=[series(k).colour for k in keys])
+
+
+def shape_scale(keys: list[str], by_label: bool = True) -> alt.Scale:
+    keys = list(dict.fromkeys(keys))
+    domain = [label(k) for k in keys] if by_label else keys
+    return alt.Scale(domain=domain, range=[series(k).shape for k in keys])
 
 
 def palette(domain: list[str]) -> alt.Scale:
-    """A categorical colour scale over `domain` in Okabe–Ito order."""
-    return alt.Scale(domain=domain, range=OKABE_ITO[: len(domain)] or OKABE_ITO)
+    """A colour scale for categories that are not models (layers, formulas, runs): Okabe–Ito order, no yellow."""
+    domain = list(dict.fromkeys(domain))
+    return alt.Scale(domain=domain, range=[LINE_SAFE[i % len(LINE_SAFE)] for i in range(len(domain))])
+
+
+def style(chart: alt.Chart, legend_below: bool = False, scale: TypeScale = PAGE) -> alt.Chart:
+    """Projector type in dark ink; `legend_below` for charts in narrow columns."""
+    legend = dict(orient="bottom", columns=2) if legend_below else {}
+    return (
+        chart.configure(font="sans-serif")
+        .configure_axis(labelFontSize=scale.tick, titleFontSize=scale.axis_title, labelColor=INK,
+                        titleColor=INK, domainColor=INK, tickColor=INK, gridColor=GRID, labelLimit=260)
+        .configure_legend(labelFontSize=scale.legend, titleFontSize=scale.legend, labelColor=INK,
+                          titleColor=INK, labelLimit=360, symbolSize=140, symbolStrokeWidth=3, **legend)
+        .configure_title(fontSize=scale.title, color=INK, anchor="start", limit=0)
+        .configure_header(labelFontSize=scale.tick, titleFontSize=scale.axis_title, labelColor=INK, titleColor=INK)
+        .configure_view(strokeWidth=0)
+    )

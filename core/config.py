@@ -23,7 +23,7 @@ class IntBound:
         if not self.lo <= value <= self.hi:
             raise ValueError(
                 f"{self.name} must be between {self.lo} and {self.hi} "
-                f"(limit in core/config.py); got {value}"
+                f"(the app's limit); got {value}"
             )
         return value
 
@@ -46,7 +46,7 @@ class FloatBound:
         if not self.lo <= value <= self.hi:
             raise ValueError(
                 f"{self.name} must be between {self.lo:g} and {self.hi:g} "
-                f"(limit in core/config.py); got {value:g}"
+                f"(the app's limit); got {value:g}"
             )
         return float(value)
 
@@ -68,6 +68,42 @@ class Choice:
                 f"{self.name} must be one of {', '.join(self.options)}; got {value!r}"
             )
         return value
+
+
+@dataclass(frozen=True)
+class TextBound:
+    """A free-text control: at most `max_len` characters from `allowed` (None: any printable).
+
+    `alphabet` names the allowed characters in words for messages. `clean` never
+    raises: it drops characters outside the alphabet and cuts the text at the
+    limit, and says what it did in a message that names the limit.
+    """
+
+    name: str
+    max_len: int
+    default: str = ""
+    allowed: str | None = None
+    alphabet: str = "printable characters"
+
+    def clean(self, raw: str) -> tuple[str, str | None]:
+        text = "".join(ch for ch in str(raw) if ch.isprintable() or ch == " ")
+        if self.allowed is not None:
+            text = "".join(ch for ch in text if ch in self.allowed)
+        dropped = len(str(raw)) - len(text)
+        cut = len(text) > self.max_len
+        text = text[: self.max_len]
+        notes = []
+        if dropped:
+            notes.append(f"{dropped} character{'s' if dropped != 1 else ''} outside {self.alphabet} removed")
+        if cut:
+            notes.append(f"cut to the limit of {self.max_len} characters for {self.name}")
+        return text, ("; ".join(notes) if notes else None)
+
+    def check(self, value: str) -> str:
+        text, msg = self.clean(value)
+        if msg:
+            raise ValueError(f"{self.name}: {msg}")
+        return text
 
 
 # ---------------------------------------------------------------- app-wide

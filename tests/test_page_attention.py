@@ -53,7 +53,7 @@ def test_tampered_link_gets_messages_not_a_traceback():
     at = run(a_task="banana", a_head="99", a_T="1000", a_scale="maybe", a_pe="wavelet")
     assert not at.exception
     text = " ".join(w.value for w in at.warning)
-    assert "a_task=banana" in text and "a_T=1000" in text and "a_scale=maybe" in text and "a_pe=wavelet" in text
+    assert "“banana”" in text and "“1000”" in text and "“maybe”" in text and "“wavelet”" in text
     assert "head 8 does not exist here (there are 4)" in text
 
 

@@ -76,7 +76,7 @@ def test_tampered_link_values_get_messages_not_tracebacks():
     at = run(m_N="abc", m_cell="transformer", m_t="9999", m_rho="nan", m_q="zz", m_K=4)
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning)
-    for fragment in ("m_N=abc", "m_cell=transformer", "m_t=9999", "m_rho=nan", "m_q=zz"):
+    for fragment in ("“abc”", "“transformer”", "“9999”", "“nan”", "“zz”"):
         assert fragment in warnings, fragment
     assert at.selectbox(key="m_cell").value == "lstm"
 

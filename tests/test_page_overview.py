@@ -17,20 +17,20 @@ def test_overview_renders_without_exception():
 def test_tampered_seed_gets_a_message_not_a_traceback():
     at = run_app(seed="abc")
     assert not at.exception
-    assert any("seed=abc" in w.value and "not a whole number" in w.value for w in at.sidebar.warning)
+    assert any("“abc”" in w.value and "not a whole number" in w.value for w in at.sidebar.warning)
     assert at.sidebar.number_input(key="seed").value == 0
 
 
 def test_out_of_range_seed_is_clamped_and_named():
     at = run_app(seed="-5")
     assert not at.exception
-    assert any("clamped to 0" in w.value for w in at.sidebar.warning)
+    assert any("using 0" in w.value for w in at.sidebar.warning)
 
 
 def test_unknown_device_falls_back():
     at = run_app(device="tpu")
     assert not at.exception
-    assert any("device=tpu" in w.value for w in at.sidebar.warning)
+    assert any("“tpu”" in w.value for w in at.sidebar.warning)
     assert at.sidebar.selectbox(key="device").value in ("cpu", "cuda", "mps")
 
 

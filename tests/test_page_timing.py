@@ -40,17 +40,17 @@ def test_tampered_url_values_get_messages_and_are_clamped():
     at = timing_page(t_tmax="1000000000", t_B="abc", t_methods="rnncell_loop,bogus", t_mode="fast", t_heads="3")
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning)
-    assert "clamped to 16384" in warnings
-    assert "t_B=abc" in warnings and "not a whole number" in warnings
+    assert "using 16384" in warnings
+    assert "“abc”" in warnings and "not a whole number" in warnings
     assert "'bogus'" in warnings
-    assert "t_mode=fast" in warnings
+    assert "“fast”" in warnings
 
 
 def test_sweep_over_the_limits_is_refused_with_the_limit_named():
     at = timing_page(t_tmax="16384", t_B="128", t_d="1024", t_methods="mha")
     assert not at.exception
     errors = " ".join(e.value for e in at.error)
-    assert "Not timed" in errors and "GiB" in errors and "core/config.py" in errors
+    assert "Not timed" in errors and "GiB" in errors and "limit" in errors
 
 
 def test_heads_must_divide_width():

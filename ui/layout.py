@@ -1,13 +1,28 @@
-"""The anatomy every page shares: header with prose, what-to-notice, how-computed, downloads."""
+"""The anatomy every chapter shares.
+
+One order on every page: sync URL → controls → messages → compute → charts →
+notes → downloads → how it was computed. The first screen at 1280×720 holds the
+title, the chapter's claim in one sentence written from the numbers (`claim`),
+and the main chart with the few controls that drive it beside it
+(`main_columns`); introductions, secondary sections and "how this is computed"
+come below. Each section runs inside `section`, so a failure in one becomes a
+message saying what to change while the rest of the page renders. Every page
+ends with `next_chapter`.
+"""
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+from typing import Callable
 
 import pandas as pd
 import streamlit as st
 
 from core.assets import PROSE
+from ui.safe import inert
 
+log = logging.getLogger(__name__)
 
 
 def prose(name: str) -> str:
@@ -15,10 +30,39 @@ def prose(name: str) -> str:
     return (PROSE / f"{name}.md").read_text(encoding="utf-8")
 
 
-def header(title: str, prose_name: str) -> None:
-    """Every page starts here: title, the page's prose."""
+def header(title: str, prose_name: str | None = None) -> None:
+    """The page title; `prose_name` puts the introduction in a closed expander (not above the chart)."""
     st.title(title)
-    st.markdown(prose(prose_name))
+    if prose_name:
+        intro(prose_name)
+
+
+def intro(prose_name: str, label: str = "About this chapter") -> None:
+    with st.expander(label):
+        st.markdown(prose(prose_name))
+
+
+def claim(sentence: str, slot=None) -> None:
+    """The chapter's claim as measured, one sentence written by the caller from the numbers."""
+    (slot or st).markdown(f"#### {sentence}")
+
+
+def main_columns(controls: float = 1.0, chart: float = 3.0):
+    """(controls, chart) columns for the first screen: the controls beside the chart they drive."""
+    return st.columns([controls, chart], gap="medium")
+
+
+@contextlib.contextmanager
+def section(what: str, hint: str = "Try smaller settings or reset this section's controls."):
+    """Run one section; any exception becomes a message and the rest of the page still renders.
+
+    Streamlit's own stop/rerun signals are BaseExceptions and pass through untouched.
+    """
+    try:
+        yield
+    except Exception as err:  # noqa: BLE001 - the boundary is the point
+        log.exception("section %s failed", what)
+        st.error(f"{what} could not be computed: {inert(err, 200)}. {hint}", icon=":material/error:")
 
 
 def notice(sentences: list[str]) -> None:
@@ -33,15 +77,26 @@ def how_computed(prose_name: str) -> None:
         st.markdown(prose(prose_name))
 
 
-def downloads(df: pd.DataFrame, stem: str, key: str, meta: dict | None = None) -> None:
-    """CSV and JSON downloads of the data behind a chart."""
+def next_chapter(page: str, title: str, why: str = "") -> None:
+    """The link that continues the story at the end of every chapter."""
+    st.divider()
+    st.page_link(page, label=f"Next: {title}" + (f" — {why}" if why else ""), icon=":material/arrow_forward:")
+
+
+def downloads(df: pd.DataFrame | Callable[[], pd.DataFrame], stem: str, key: str, meta: dict | None = None) -> None:
+    """CSV and JSON of the data behind a chart, built only when a button is clicked."""
+    def frame() -> pd.DataFrame:
+        return df() if callable(df) else df
+
+    def as_csv() -> bytes:
+        return frame().to_csv(index=False).encode()
+
+    def as_json() -> bytes:
+        payload = {"meta": meta or {}, "rows": json.loads(frame().to_json(orient="records"))}
+        return json.dumps(payload, indent=1, default=str).encode()
+
     c1, c2 = st.columns(2)
-    c1.download_button(
-        "Data as CSV", df.to_csv(index=False).encode(), f"{stem}.csv", "text/csv",
-        key=f"{key}_csv", on_click="ignore", icon=":material/download:",
-    )
-    payload = {"meta": meta or {}, "rows": json.loads(df.to_json(orient="records"))}
-    c2.download_button(
-        "Data as JSON", json.dumps(payload, indent=1).encode(), f"{stem}.json", "application/json",
-        key=f"{key}_json", on_click="ignore", icon=":material/download:",
-    )
+    c1.download_button("Data as CSV", as_csv, f"{stem}.csv", "text/csv",
+                       key=f"{key}_csv", on_click="ignore", icon=":material/download:")
+    c2.download_button("Data as JSON", as_json, f"{stem}.json", "application/json",
+                       key=f"{key}_json", on_click="ignore", icon=":material/download:")

@@ -1,28 +1,42 @@
-"""Controls that live in the URL.
+"""Controls that live in the URL and survive a page switch.
 
 Every page declares its controls as `Param`s built from the bounds in
-`core/config.py`. `sync_from_url` runs before the widgets are drawn: on a
-session's first visit it reads each value from the query string, validates it,
-clamps it to the limits and says so in a message, never a traceback.
-`push_to_url` runs after the widgets, so the address bar always reproduces the
-view (page + every control) for a shared link.
+`core.config`. `sync_from_url` runs before the widgets are drawn:
+
+- a value in the link wins (a shared link, or the browser's Back button): it is
+  parsed, validated and clamped to its limit, and a corrected value gets a
+  message that names the limit in words, never a traceback;
+- otherwise the value this session last used on that page comes back (Streamlit
+  forgets a widget's state once its page is left; `_SAVED` keeps a copy);
+- otherwise the default.
+
+`push_to_url` runs after the widgets: it saves every value for the session and
+writes it into the address bar, so the bar always reproduces the view. Messages
+about a link stay on their page for the rest of the session (`messages`).
+Everything echoed from a link is made inert first (`ui.safe.inert`).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 
-from core.config import Choice, FloatBound, IntBound
+from core.config import Choice, FloatBound, IntBound, TextBound
+from ui.safe import inert
+
+_SAVED = "_params_saved"      # key → last value this session used
+_MESSAGES = "_params_messages"  # key → the message about that key's link value
+_PUSHED = "_params_pushed"    # key → the text this session last wrote into the address bar
 
 
 @dataclass(frozen=True)
 class Param:
     """A control's URL key, session-state key and its bound.
 
-    `bound` is an IntBound, FloatBound or Choice; `multi=True` makes a Choice a
-    comma-separated list; `flag=True` makes a boolean ("1"/"0").
+    `bound` is an IntBound, FloatBound, Choice or TextBound; `multi=True` makes a
+    Choice a comma-separated list; `flag=True` makes a boolean ("1"/"0").
     """
 
     key: str
@@ -36,65 +50,97 @@ class Param:
             return self.default
         return self.bound.default
 
+    @property
+    def name(self) -> str:
+        return self.key if self.bound is None else self.bound.name
 
-def _parse(p: Param, raw: str) -> tuple[Any, str | None]:
-    """Parse one raw URL value; returns (value, message or None)."""
-    name = p.key if p.bound is None else p.bound.name
+
+def _echo(raw: str) -> str:
+    return f"“{inert(raw, 40)}”"
+
+
+def parse(p: Param, raw: str) -> tuple[Any, str | None]:
+    """Parse one raw URL value; returns (value, message or None). Pure: no Streamlit state."""
+    raw = str(raw)
     if p.flag:
         if raw.lower() in ("1", "true", "yes", "on"):
             return True, None
         if raw.lower() in ("0", "false", "no", "off"):
             return False, None
-        return p.initial(), f"`{p.key}={raw[:40]}` in the link is not 1 or 0; using {p.initial()}."
+        return p.initial(), f"The link's {p.name} = {_echo(raw)} is not 1 or 0; using {'on' if p.initial() else 'off'}."
     if p.multi:
-        items = [s for s in raw.split(",") if s]
+        items = [s.strip() for s in raw.split(",") if s.strip()]
+        good = list(dict.fromkeys(s for s in items if s in p.bound.options))
         bad = [s for s in items if s not in p.bound.options]
-        good = [s for s in items if s in p.bound.options]
         if bad:
-            msg = f"`{p.key}`: unknown {', '.join(repr(s[:40]) for s in bad[:5])} ignored (allowed: {', '.join(p.bound.options)})."
-            return (good or list(p.initial())), msg
-        return good or list(p.initial()), None
+            shown = ", ".join(_echo(s) for s in bad[:5]) + (" …" if len(bad) > 5 else "")
+            tail = "" if good else f"; using the default ({', '.join(p.initial())})"
+            return (good or list(p.initial())), (
+                f"The link's {p.name}: unknown {shown} ignored (allowed: {', '.join(p.bound.options)}){tail}.")
+        if not good:
+            return list(p.initial()), f"The link's {p.name} is empty; using the default ({', '.join(p.initial())})."
+        return good, None
     b = p.bound
+    if isinstance(b, TextBound):
+        text, msg = b.clean(raw)
+        if not text and b.default:
+            return b.default, f"The link's {b.name} is empty; using the default text."
+        return text, (f"The link's {b.name}: {msg}." if msg else None)
     if isinstance(b, Choice):
         if raw in b.options:
             return raw, None
-        return b.default, f"`{p.key}={raw[:40]}` in the link is not one of {', '.join(b.options)}; using {b.default}."
+        return b.default, f"The link's {b.name} = {_echo(raw)} is not one of {', '.join(b.options)}; using {b.default}."
     kind = int if isinstance(b, IntBound) else float
+    what = "a whole number" if kind is int else "a number"
     try:
-        value = kind(raw)
-        if value != value or value in (float("inf"), float("-inf")):
+        value = float(raw.strip())
+        if not math.isfinite(value):
             raise ValueError
+        if kind is int:
+            if value != int(value):
+                return b.clamp(round(value)), (
+                    f"The link's {b.name} = {_echo(raw)} is not {what}; rounded to {b.clamp(round(value))}.")
+            value = int(value)
     except (ValueError, OverflowError):
-        what = "a whole number" if kind is int else "a number"
-        return b.default, f"`{p.key}={raw[:40]}` in the link is not {what}; using the default {b.default}."
+        return b.default, f"The link's {b.name} = {_echo(raw)} is not {what}; using the default {b.default}."
     clamped = b.clamp(value)
     if clamped != value:
-        return clamped, (
-            f"`{p.key}={raw[:40]}` in the link is outside the limit for {name} "
-            f"({b.lo}–{b.hi}, set in core/config.py); clamped to {clamped}."
-        )
+        lo, hi = (f"{b.lo:g}", f"{b.hi:g}") if kind is float else (f"{b.lo:,}", f"{b.hi:,}")
+        return clamped, f"The link's {b.name} = {_echo(raw)} is outside its limit ({lo} to {hi}); using {clamped:g}."
     return value, None
 
 
-def sync_from_url(params: list[Param]) -> list[str]:
-    """Initialise each control's session state from the URL (first visit) or its default.
+def _raw(key: str) -> str | None:
+    """The link's value for `key`; with a repeated key the last one counts (a message says so)."""
+    values = st.query_params.get_all(key)
+    if not values:
+        return None
+    return values[-1]
 
-    Returns the messages for values that had to be corrected; they are also
-    kept for the rest of the session so a rerun does not hide them.
+
+def sync_from_url(params: list[Param]) -> list[str]:
+    """Set each control's state from the link, else this session's last value, else its default.
+
+    Returns every message about this page's link values seen this session (kept until the
+    value is changed by the reader, so a rerun does not hide them).
     """
-    messages: list[str] = []
+    saved = st.session_state.setdefault(_SAVED, {})
+    kept = st.session_state.setdefault(_MESSAGES, {})
+    pushed = st.session_state.setdefault(_PUSHED, {})
     for p in params:
-        if p.key in st.session_state:
+        raw = _raw(p.key)
+        if raw is not None and not (raw == pushed.get(p.key) and p.key in st.session_state):
+            # a link the app did not write itself: a first visit, a shared link or Back
+            value, msg = parse(p, raw)
+            if len(st.query_params.get_all(p.key)) > 1:
+                msg = (msg + " " if msg else "") + f"The link gives {p.name} more than once; the last value counts."
+            st.session_state[p.key] = value
+            if msg:
+                kept[p.key] = msg
             continue
-        raw = st.query_params.get(p.key)
-        if raw is None:
-            st.session_state[p.key] = p.initial()
-            continue
-        value, msg = _parse(p, str(raw))
-        st.session_state[p.key] = value
-        if msg:
-            messages.append(msg)
-    return messages
+        if p.key not in st.session_state:
+            st.session_state[p.key] = saved.get(p.key, p.initial())
+    return [kept[p.key] for p in params if p.key in kept]
 
 
 def encode(p: Param, value: Any) -> str:
@@ -108,12 +154,21 @@ def encode(p: Param, value: Any) -> str:
 
 
 def push_to_url(params: list[Param]) -> None:
-    """Write every control's current value into the address bar."""
+    """Save every control's current value for the session and write it into the address bar."""
+    saved = st.session_state.setdefault(_SAVED, {})
+    kept = st.session_state.setdefault(_MESSAGES, {})
+    pushed = st.session_state.setdefault(_PUSHED, {})
     for p in params:
-        if p.key in st.session_state:
-            text = encode(p, st.session_state[p.key])
-            if st.query_params.get(p.key) != text:
-                st.query_params[p.key] = text
+        if p.key not in st.session_state:
+            continue
+        value = st.session_state[p.key]
+        if p.key in saved and saved[p.key] != value:
+            kept.pop(p.key, None)           # the reader changed it: the link's message is moot
+        saved[p.key] = value
+        text = encode(p, value)
+        pushed[p.key] = text
+        if st.query_params.get_all(p.key) != [text]:
+            st.query_params[p.key] = text
 
 
 def show_messages(messages: list[str]) -> None:
@@ -122,6 +177,6 @@ def show_messages(messages: list[str]) -> None:
 
 
 def slider(p: Param, label: str, **kwargs: Any) -> Any:
-    """A slider whose bounds come from the Param's bound in core/config.py."""
+    """A slider whose bounds come from the Param's bound in core.config."""
     b = p.bound
     return st.slider(label, min_value=b.lo, max_value=b.hi, key=p.key, **kwargs)

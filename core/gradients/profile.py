@@ -48,7 +48,7 @@ class GradientSetup:
     seed: int = SEED.default
 
     def check(self) -> "GradientSetup":
-        """Refuse any value past the limits in core/config.py, naming the limit."""
+        """Refuse any value past the limits in core.config, naming the limit."""
         for m in self.models:
             if m not in GRADIENT_MODELS:
                 raise ValueError(f"model must be one of {', '.join(GRADIENT_MODELS)}; got {m!r}")
@@ -94,7 +94,7 @@ def recurrent_norms(kind: str, setup: GradientSetup) -> tuple[np.ndarray, np.nda
     """
     n_rows = 4 if kind == "lstm" else 3 if kind == "gru" else 1
     if setup.n_seeds * n_rows * setup.n_hidden * (setup.n_hidden + LIM.n_in) > LIM.max_stack_floats:
-        raise ValueError("seeds × hidden size is too large for one run (limit in core/config.py)")
+        raise ValueError("seeds × hidden size is too large for one run (the app's limit)")
     w = stack_cells([make_cell(setup.spec(kind, setup.seed + s)) for s in range(setup.n_seeds)])
     x, u = inputs(setup, LIM.n_in)
     x.requires_grad_(True)

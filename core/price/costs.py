@@ -111,10 +111,10 @@ def materialised_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, ca
 
 def _check_T(T: int, bound, estimate: int) -> None:
     if not 1 <= T <= bound.hi:
-        raise ValueError(f"T must be between 1 and {bound.hi} ({bound.name}, limit in core/config.py); got {T}")
+        raise ValueError(f"T must be between 1 and {bound.hi} ({bound.name}, the app's limit); got {T}")
     if estimate > PRICE.max_bytes:
         raise ValueError(f"T = {T} would need about {estimate / 2**20:,.0f} MiB in one call "
-                         f"(limit {PRICE.max_bytes / 2**20:,.0f} MiB in core/config.py)")
+                         f"(limit {PRICE.max_bytes / 2**20:,.0f} MiB)")
 
 
 def attention_memory_point(kind: str, T: int, device: str = "cpu", seed: int = 0, threads: int = 1) -> dict:
@@ -241,7 +241,7 @@ def lstm_step(layers: int, hidden: int, inputs: int, device: str = "cpu", thread
     n = lstm_parameters(layers, hidden, inputs)
     if n > L.lstm_max_params:
         raise ValueError(f"this LSTM has {n:,} parameters ({4 * n / 2**20:,.0f} MiB in float32); the limit is "
-                         f"{L.lstm_max_params:,} (core/config.py)")
+                         f"{L.lstm_max_params:,}")
     dev = resolve(device)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)

@@ -28,7 +28,7 @@ def stop_reason(prev: dict | None, growth: float) -> str | None:
     if not too_slow(prev and prev["median_s"], growth):
         return None
     return (f"{prev['label']} was not measured past T = {prev['T']:,}: one call took {time_text(prev['median_s'])}, "
-            f"so the next doubling would pass {PRICE.max_call_s:g} s per call (limit in core/config.py).")
+            f"so the next doubling would pass {PRICE.max_call_s:g} s per call (the app's limit).")
 
 
 def _slope(ts, ys) -> float:

@@ -129,7 +129,7 @@ def stream_point(kind: str, T: int, d: int, device: str = "cpu", threads: int = 
     PRICE.width.check(d)
     if not 1 <= T <= PRICE.ctx_max.hi:
         raise ValueError(f"context must be between 1 and {PRICE.ctx_max.hi} "
-                         f"({PRICE.ctx_max.name}, limit in core/config.py); got {T}")
+                         f"({PRICE.ctx_max.name}, the app's limit); got {T}")
     dev = resolve(device)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)

@@ -166,7 +166,7 @@ class SweepTooSlow(ValueError):
 
 
 def validate(spec: SweepSpec, peak_flops: float | None = None) -> SweepSpec:
-    """Check every field against core/config.py; raise ValueError naming the limit."""
+    """Check every field against core.config; raise ValueError naming the limit."""
     L = TIMING
     for b, v in ((L.batch, spec.B), (L.width, spec.d), (L.heads, spec.heads), (L.t_min, spec.t_min),
                  (L.t_max, spec.t_max), (L.points, spec.points), (L.threads, spec.threads)):
@@ -186,7 +186,7 @@ def validate(spec: SweepSpec, peak_flops: float | None = None) -> SweepSpec:
     if worst > L.max_bytes:
         raise ValueError(
             f"this sweep would need about {worst / 2**30:.1f} GiB at T = {spec.t_max} "
-            f"(limit {L.max_bytes / 2**30:.0f} GiB in core/config.py): lower T, B or heads"
+            f"(limit {L.max_bytes / 2**30:.0f} GiB): lower T, B or heads"
         )
     if peak_flops is not None:
         secs = estimate_seconds(spec, peak_flops)
