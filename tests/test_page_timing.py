@@ -42,7 +42,7 @@ def test_tampered_url_values_get_messages_and_are_clamped():
     warnings = " ".join(w.value for w in at.warning)
     assert "using 16384" in warnings
     assert "“abc”" in warnings and "not a whole number" in warnings
-    assert "'bogus'" in warnings
+    assert "“bogus”" in warnings
     assert "“fast”" in warnings
 
 
