@@ -80,3 +80,19 @@ def app_test(page: str | None = None, timeout: float = 60, **query):
     if page is not None:
         at.switch_page(page).run()
     return at
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless chromium through Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import ARGS, CHROMIUM
+
+    assert Path(CHROMIUM).exists(), (
+        "Debian's chromium is needed for the browser tests: `apt-get install chromium` "
+        "(scripts/test.sh does this)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()

@@ -1,0 +1,67 @@
+"""Helpers for the real-browser tests (Debian's chromium through Playwright).
+
+Use with the `browser` and `server` fixtures from conftest.py:
+
+    page = open_page(browser, f"{server}/gradients", 1280, 720)
+    assert_no_exception(page)
+    assert first_chart_top(page) < 720          # a chart starts on the first screen
+    assert widest_overflow(page) <= 0           # nothing wider than the window
+"""
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHART = "[data-testid='stVegaLiteChart'], [data-testid='stArrowVegaLiteChart'], [data-testid='stImage'], .vega-embed"
+
+
+def wait_for_app(page, timeout_ms: int = 60_000) -> None:
+    """Until the script has finished running (twice, 300 ms apart: a rerun may follow)."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
+    page.wait_for_timeout(300)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
+
+
+def open_page(browser, url: str, width: int = 1280, height: int = 720, timeout_ms: int = 60_000,
+              foreign: list[str] | None = None):
+    """A new context at width×height on `url`, waited until idle; requests to other hosts go to `foreign`."""
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    page = ctx.new_page()
+    if foreign is not None:
+        local = urlparse(url).netloc
+        page.on("request", lambda r: foreign.append(r.url)
+                if urlparse(r.url).scheme in ("http", "https", "ws", "wss") and urlparse(r.url).netloc != local
+                else None)
+    page.goto(url)
+    wait_for_app(page, timeout_ms)
+    return page
+
+
+def assert_no_exception(page) -> None:
+    n = page.locator("[data-testid='stException']").count()
+    assert n == 0, page.locator("[data-testid='stException']").first.inner_text()[:500]
+    assert page.get_by_text("Page not found").count() == 0
+
+
+def first_chart_top(page) -> float:
+    """The top edge (px, in the page) of the first rendered chart; inf when there is none."""
+    return page.evaluate(f"""() => {{
+        const els = [...document.querySelectorAll("{CHART}")].filter(e => e.getBoundingClientRect().height > 40);
+        if (!els.length) return Infinity;
+        return Math.min(...els.map(e => e.getBoundingClientRect().top + window.scrollY));
+    }}""")
+
+
+def widest_overflow(page) -> float:
+    """How many px the widest element of the main area reaches past the window's right edge (≤ 0: none)."""
+    return page.evaluate("""() => {
+        const w = document.documentElement.clientWidth;
+        let worst = -Infinity;
+        for (const e of document.querySelectorAll("[data-testid='stMain'] *")) {
+            const r = e.getBoundingClientRect();
+            if (r.width > 0 && r.height > 0) worst = Math.max(worst, r.right - w);
+        }
+        return worst;
+    }""")
