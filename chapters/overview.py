@@ -2,13 +2,11 @@
 
 import streamlit as st
 
-from core.timing import sweep as timing
-from core.timing import results as timing_io
+from core.timing import analysis, reference
 from core.timing import notes as timing_notes
-from core.assets import REFERENCE as REFERENCE_DIR
 from ui import layout, measured
 
-REFERENCE = REFERENCE_DIR / "timing_cpu_2core.json"
+REFERENCE = reference.path("forward")
 
 # (title, one-line claim, page file or None while that page is not built, claims covered)
 CARDS = [
@@ -58,9 +56,8 @@ def shipped_rows() -> dict[str, str]:
     """Until this session has measured them, the timing rows come from the shipped CPU reference."""
     if not REFERENCE.exists():
         return {}
-    meta, df = timing_io.load(REFERENCE)
-    df = df.assign(label=df["method"].map(timing.LABELS))
-    rows = timing_notes.overview_rows(df, timing.slopes(df, meta["d"], meta["B"], meta["mode"]))
+    meta, df = reference.load("forward")
+    rows = timing_notes.overview_rows(df, analysis.slopes(df, meta["d"], meta["B"], meta["mode"]))
     return {k: f"{v} — shipped reference: {meta['device_name']}, {meta['threads']} threads" for k, v in rows.items()}
 
 
