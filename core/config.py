@@ -348,3 +348,47 @@ class Seq2SeqLimits:
 
 
 SEQ2SEQ = Seq2SeqLimits()
+
+
+# ---------------------------------------------------------------- gradients and memory pages: budgets, texts, sections
+@dataclass(frozen=True)
+class RequestBudget:
+    """What one request (one page view's computations) may cost, estimated before anything runs."""
+
+    max_bytes: int = 1024**3
+    max_seconds: float = 20.0
+
+    def words(self) -> str:
+        return f"{self.max_bytes / 1024**3:g} GiB of memory and {self.max_seconds:g} s"
+
+    def fits(self, est_bytes: float, est_seconds: float) -> bool:
+        return est_bytes <= self.max_bytes and est_seconds <= self.max_seconds
+
+    def check(self, what: str, est_bytes: float, est_seconds: float, hint: str = "") -> None:
+        """Refuse (BudgetError) when the estimate passes either budget; the message names both."""
+        if not self.fits(est_bytes, est_seconds):
+            raise BudgetError(
+                f"{what} would need about {_size(est_bytes)} and {est_seconds:,.0f} s; one request may use "
+                f"at most {self.words()} (the app's per-request budget). {hint}".strip())
+
+
+class BudgetError(ValueError):
+    """A computation refused before it ran because its estimate passes the per-request budget."""
+
+
+def _size(n: float) -> str:
+    for unit, scale in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if n >= scale:
+            return f"{n / scale:,.1f} {unit}"
+    return f"{n:,.0f} bytes"
+
+
+GRADMEM_BUDGET = RequestBudget()
+
+GRADIENT_SECTIONS = Choice("section", ("jacobian", "forget", "phase", "clipping"), "jacobian")
+MEMORY_SECTIONS = Choice("section", ("forgetting", "size", "seq2seq"), "forgetting")
+MEMORY_DEFAULT_TEXT = ("The hidden state accumulates information from the sequence so far, "
+                       "but it has only N numbers to hold all of it, however long the input grows.")
+MEMORY_TEXT = TextBound("text", MEMORY.max_chars, MEMORY_DEFAULT_TEXT)
+SEQ2SEQ_DIGITS = TextBound("digits", SEQ2SEQ.max_chars, SEQ2SEQ.example, allowed="0123456789 ,",
+                           alphabet="digits, spaces and commas")
