@@ -35,12 +35,12 @@ def error_curve(seed: int) -> pd.DataFrame:
     return compare.error_curve([16, 64, 256, 1024, 4096], seed=seed)
 
 
-def live_three_ways(T: int, D: int, seed: int) -> compare.ThreeWays:
+def live_three_ways(T: int, D: int, seed: int, rates) -> compare.ThreeWays:
     """Timed live; kept for this session only (a busy host's timing is never cached server-wide)."""
     key = ("s_live3", T, D, seed)
     if key not in ss:
         with TIMING_LOCK:
-            ss[key] = compare.three_ways(T, D, seed, threads=1)
+            ss[key] = compare.three_ways(T, D, seed, threads=1, rates=rates)
     return ss[key]
 
 
@@ -57,12 +57,13 @@ def three_ways_section(seed: int) -> None:
     slot.altair_chart(charts.timings(ref_df, None, list(compare.METHODS),
                                      "Solving h_t = a_t·h_{t−1} + b_t: time vs T"), width="stretch")
     try:
-        compare.check(T, D)
+        rates = compare.calibrate()
+        est = compare.check(T, D, rates)
     except ValueError as e:
-        st.error(f"Not measured: {e}.", icon=":material/block:")
+        st.error(f"Not measured live: {e}.", icon=":material/block:")
         return
-    with main, st.spinner(f"Timing the three solvers at T = {T:,} (about {compare.estimate_seconds(T, D):.1f} s)…"):
-        live = live_three_ways(T, D, seed)
+    with main, st.spinner(f"Timing the three solvers at T = {T:,} (about {est:.1f} s on this host now)…"):
+        live = live_three_ways(T, D, seed, rates)
     live_df = live.table.assign(T=T)
     slot.altair_chart(charts.timings(ref_df, live_df, list(compare.METHODS),
                                      "Solving h_t = a_t·h_{t−1} + b_t: time vs T"), width="stretch")

@@ -354,8 +354,8 @@ class ScanLimits:
     width: IntBound = IntBound("width D", 1, 256, 64)
     batch: int = 4
     min_run_time: float = 0.05       # seconds per timed method (torch.utils.benchmark blocks)
-    repeats: int = 5
-    max_live_s: float = 6.0          # refuse a live comparison whose estimate passes this
+    repeats: int = 3
+    max_live_s: float = 8.0          # refuse a live comparison whose estimate (calibrated now) passes this
     loop_step_s: float = 6e-6        # estimate: seconds per loop step at D = 64 (measured here, ×2 margin)
     max_elements: int = 8_000_000    # B·T·D per tensor
     unstable_iqr: float = 0.25       # IQR / median above this: flagged, re-measured

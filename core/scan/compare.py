@@ -12,6 +12,7 @@ not from parallel width, which one thread does not have.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 import pandas as pd
@@ -20,6 +21,7 @@ from torch.overrides import TorchFunctionMode
 
 from core.benchmark import Stats, measure
 from core.config import SCAN as L
+from core.device import one_thread
 from core.scan import affine
 
 METHODS = ("loop", "tree", "heinsen")
@@ -69,21 +71,54 @@ def work_span(T: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["method", "shape", "span", "work"]).assign(T=T, T_log_T=T * max(lg, 1))
 
 
-def estimate_seconds(T: int, D: int) -> float:
-    """A generous estimate of one live comparison (the loop dominates)."""
-    per_call = T * L.loop_step_s * max(1.0, L.batch * D / 256) * 3
-    return per_call * 4 + 3 * L.min_run_time + 0.05
+_CALLS: dict[tuple[str, int], int] = {}
 
 
-def check(T: int, D: int) -> None:
+def calls_cached(method: str, T: int) -> int:
+    if (method, T) not in _CALLS:
+        _CALLS[(method, T)] = operator_calls(method, T)
+    return _CALLS[(method, T)]
+
+
+def calibrate() -> tuple[float, float]:
+    """Seconds per loop step and per log-space element on this host now (two calls of ~1 ms idle).
+
+    The host's load changes how long everything takes, so the estimate is measured, not assumed.
+    """
+    a, b, h0 = coefficients(128, L.width.default, 0, dtype=torch.float32)
+    best = [math.inf, math.inf]
+    with one_thread(), torch.inference_mode():
+        for _ in range(3):                      # the first call pays for allocation; keep the fastest
+            for i, fn in enumerate((affine.loop_scan, affine.heinsen_scan)):
+                t0 = time.perf_counter()
+                fn(a, b, h0)
+                best[i] = min(best[i], time.perf_counter() - t0)
+    return best[0] / 128, best[1] / a.numel()
+
+
+def estimate_seconds(T: int, D: int, rates: tuple[float, float] | None = None) -> float:
+    """Estimated seconds for one live comparison: every method is called about 2 + repeats times."""
+    step_s, elem_s = rates or (L.loop_step_s, 2e-8)
+    calls = 2 + L.repeats
+    width = max(1.0, L.batch * D / (L.batch * L.width.default))
+    loop = T * step_s * width
+    heinsen = L.batch * T * D * elem_s
+    # ×2: the float64 reference, the untimed error runs and at most one re-measurement
+    return 2 * calls * (2 * loop + heinsen + heinsen / 4) + 0.05
+
+
+def check(T: int, D: int, rates: tuple[float, float] | None = None) -> float:
+    """Refuse values past the limits, or a run estimated past the live limit; returns the estimate."""
     L.T.check(T)
     L.width.check(D)
     if L.batch * T * D > L.max_elements:
         raise ValueError(f"B·T·D = {L.batch * T * D:,} values per tensor is past the limit of {L.max_elements:,}")
-    est = estimate_seconds(T, D)
+    est = estimate_seconds(T, D, rates)
     if est > L.max_live_s:
-        raise ValueError(f"this comparison would take about {est:.1f} s; the limit for a live run is "
-                         f"{L.max_live_s:g} s — choose a shorter T or a narrower D")
+        raise ValueError(f"on this host right now this comparison would take about {est:.0f} s; the limit for a "
+                         f"live run is {L.max_live_s:g} s — choose a shorter T or a narrower D (the shipped "
+                         "reference above covers T up to 16,384)")
+    return est
 
 
 def unstable(s: Stats) -> bool:
@@ -113,9 +148,11 @@ class ThreeWays:
 
 
 def three_ways(T: int, D: int = L.width.default, seed: int = 0, a_lo: float = L.a_lo.default,
-               threads: int = 1, timed: bool = True) -> ThreeWays:
-    """Solve one recurrence three ways in float32; compare each with the float64 loop."""
-    check(T, D)
+               threads: int = 1, timed: bool = True, rates: tuple[float, float] | None = None) -> ThreeWays:
+    """Solve one recurrence three ways in float32; compare each with the float64 loop.
+
+    `rates` (from `calibrate`) make the refusal reflect this host's load now."""
+    check(T, D, rates)
     L.a_lo.check(a_lo)
     a64, b64, h64 = coefficients(T, D, seed, a_lo)
     with torch.inference_mode():
@@ -128,7 +165,7 @@ def three_ways(T: int, D: int = L.width.default, seed: int = 0, a_lo: float = L.
             out = affine.solve(m, a, b, h0).double()
         diff = float((out - ref).abs().max())
         row = {"method": m, "max_abs_diff": diff, "rel_diff": diff / max(scale, 1e-300),
-               "calls": operator_calls(m, T)}
+               "calls": calls_cached(m, T)}
         if timed:
             s, tries = time_method(m, a, b, h0, threads)
             row.update(median_s=s.median_s, p25_s=s.p25_s, p75_s=s.p75_s, unstable=unstable(s), remeasured=tries)
