@@ -12,7 +12,7 @@ import streamlit as st
 from core.config import TIMING as L
 from core.config import TIMING_METHODS, Choice, IntBound
 from core.device import describe, known_peak
-from core.timing import analysis, charts, notes, reference, results, seed_snippet
+from core.timing import charts, fit, notes, reference, results, seed_snippet
 from core.timing.live import LiveRequest
 from core.timing.sweep import LABELS, SweepSpec, check_time, estimate_request, validate
 from ui import layout, measured, sidebar
@@ -162,8 +162,8 @@ layout.claim((notes.claim(df if stable_live else ref_df, info.kind.upper() if st
               "attention method to compare them.") + source, claim_slot)
 from_ref = df is ref_df
 busy = None if from_ref else notes.busy_note(df)
-ref_slopes = analysis.slopes(ref_df, ref_meta["d"], ref_meta["B"], spec.mode)
-slopes = ref_slopes if from_ref or busy else analysis.slopes(df, spec.d, spec.B, spec.mode)
+ref_slopes = fit.slopes(ref_df, ref_meta["d"], ref_meta["B"], spec.mode)
+slopes = ref_slopes if from_ref or busy else fit.slopes(df, spec.d, spec.B, spec.mode)
 if from_ref or busy:
     lines = [f"Shipped reference ({reference.name(ref_meta)}): {n}" for n in
              notes.notes(ref_df, ref_slopes, ref_meta["B"], ref_meta["d"], ref_meta["threads"], "CPU")]
@@ -192,7 +192,7 @@ with layout.section(VIEWS[view]):
         m1, m2 = st.columns(2)
         m1.number_input("Modelled device, TFLOP/s", L.model_tflops.lo, L.model_tflops.hi, key="t_tflops")
         m2.number_input("Latency per dependent step, µs", L.model_step_us.lo, L.model_step_us.hi, key="t_step_us")
-        model = analysis.work_span(spec.grid(), spec.methods, spec.B, spec.d, spec.mode, ss.t_tflops * 1e12,
+        model = fit.work_span(spec.grid(), spec.methods, spec.B, spec.d, spec.mode, ss.t_tflops * 1e12,
                                    ss.t_step_us * 1e-6)
         st.altair_chart(charts.model_curves(model, "Work–span MODEL (not a measurement)"), width="stretch")
     elif view == "snippet":

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 import torch
 
-from core.timing import analysis
+from core.timing import fit
 from core.timing import sweep as timing
 from core.timing import results as timing_io
 from core.timing import notes as timing_notes
@@ -88,7 +88,7 @@ def test_sweep_rows_are_tidy_and_consistent():
     assert df["pct_of_peak"].round(9).equals((100 * df["flops"] / df["median_s"] / 1e12).round(9))
     assert set(df["attempts"]) <= set(range(1, TIMING.remeasure + 2))
     assert (df["stable"] == (df["spread"] <= TIMING.max_spread)).all()
-    notes = timing_notes.notes(df, analysis.slopes(df, spec.d, spec.B), spec.B, spec.d, 1, "CPU")
+    notes = timing_notes.notes(df, fit.slopes(df, spec.d, spec.B), spec.B, spec.d, 1, "CPU")
     if df["stable"].all():   # a busy host may spoil a point; then that sentence is withheld
         assert any(n.startswith("At T = 16, the RNNCell loop took") for n in notes)
 
@@ -96,7 +96,7 @@ def test_sweep_rows_are_tidy_and_consistent():
 def test_slope_fit_recovers_known_exponents():
     rows = [{"method": m, "T": t, "median_s": c * t ** k}
             for m, c, k in (("rnncell_loop", 1e-5, 1.0), ("mha", 1e-7, 2.0)) for t in (64, 128, 256, 512)]
-    s = analysis.slopes(pd.DataFrame(rows), spec_d=64).set_index("method")
+    s = fit.slopes(pd.DataFrame(rows), spec_d=64).set_index("method")
     assert s.loc["rnncell_loop", "measured_slope"] == pytest.approx(1.0)
     assert s.loc["mha", "measured_slope"] == pytest.approx(2.0)
     assert s.loc["rnncell_loop", "flop_model_slope"] == pytest.approx(1.0)
@@ -104,7 +104,7 @@ def test_slope_fit_recovers_known_exponents():
 
 
 def test_work_span_model_closed_form():
-    m = analysis.work_span([100], ("rnncell_loop", "sdpa"), B=1, d=10, mode="forward",
+    m = fit.work_span([100], ("rnncell_loop", "sdpa"), B=1, d=10, mode="forward",
                          parallel_flops=1e9, step_latency_s=1e-5).set_index("method")
     assert m.loc["rnncell_loop", "model_s"] == pytest.approx(4 * 100 * 100 / 1e9 + 100 * 3 * 1e-5)
     assert m.loc["sdpa", "model_s"] == pytest.approx((8 * 100 * 100 + 4 * 100 * 100 * 10) / 1e9 + 8 * 1e-5)
@@ -241,12 +241,12 @@ def test_conclusions_are_withheld_on_unstable_data():
     noisy = pd.DataFrame(_rows(lambda m, t: 0.5 if t == 64 else 0.01))
     busy = timing_notes.busy_note(noisy)
     assert busy and "too busy to tell for 2 of 6 points" in busy
-    said = " ".join(timing_notes.notes(noisy, analysis.slopes(noisy, 64, 1), 1, 64, 2, "CPU"))
+    said = " ".join(timing_notes.notes(noisy, fit.slopes(noisy, 64, 1), 1, 64, 2, "CPU"))
     assert "T = 64" not in said                              # nothing rests on the spoiled points
     assert "At T = 32" in timing_notes.claim(noisy, "CPU", 2)
     all_bad = pd.DataFrame(_rows(lambda m, t: 0.5))
-    assert timing_notes.claim(all_bad, "CPU", 2) is None and timing_notes.notes(all_bad, analysis.slopes(all_bad, 64), 1, 64, 2, "CPU") == []
-    assert timing_notes.overview_rows(all_bad, analysis.slopes(all_bad, 64)) == {}
+    assert timing_notes.claim(all_bad, "CPU", 2) is None and timing_notes.notes(all_bad, fit.slopes(all_bad, 64), 1, 64, 2, "CPU") == []
+    assert timing_notes.overview_rows(all_bad, fit.slopes(all_bad, 64)) == {}
     live = LiveRequest((spec,), rows={spec: _rows(lambda m, t: 0.5 if t == 64 else 0.01)}, status="done")
     assert live.complete() and not live.stable() and not live.shareable()     # never cached server-wide
     steady = LiveRequest((spec,), rows={spec: _rows(lambda m, t: 0.01)}, status="done")

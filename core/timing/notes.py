@@ -10,12 +10,7 @@ import pandas as pd
 
 from core import flops as fl
 from core.config import TIMING
-from core.timing.analysis import stable_rows, unstable_count
-
-
-def _sup(x: float) -> str:
-    """An exponent as superscript text, for table cells where LaTeX does not render: ⁰·⁹⁶."""
-    return f"{x:.2f}".translate(str.maketrans("0123456789.-", "⁰¹²³⁴⁵⁶⁷⁸⁹·⁻"))
+from core.timing.fit import stable_rows, unstable_count
 
 
 def _threads(n: int) -> str:
@@ -177,7 +172,7 @@ def overview_rows(df: pd.DataFrame, slopes: pd.DataFrame) -> dict[str, str]:
         rows["sequential_ops"] = text
     if len(slopes):
         rows["per_layer_cost"] = "time ∝ " + ", ".join(
-            f"T{_sup(r.measured_slope)} ({r.label})" for r in slopes.itertuples())
+            f"T^{r.measured_slope:.2f} ({r.label})" for r in slopes.itertuples())
     return rows
 
 

@@ -1,4 +1,5 @@
-"""What the timing rows say: log–log slopes, the stability summary, the work–span model.
+"""What the timing rows say: log–log slopes, the stability summary, the work–span model (no torch:
+the Overview paints from the shipped reference without it).
 
 Conclusions are drawn from stable points only (spread ≤ `TIMING.max_spread`): a
 point the host's load may have spoiled is shown, flagged, and never fitted.
@@ -9,7 +10,9 @@ import numpy as np
 import pandas as pd
 
 from core import flops as fl
-from core.timing.sweep import LABELS, RECURRENT
+from core.chart_style import label
+
+RECURRENT = tuple(fl.RECURRENT_GATES)
 
 
 def stable_rows(df: pd.DataFrame) -> pd.DataFrame:
@@ -32,7 +35,7 @@ def slopes(df: pd.DataFrame, spec_d: int, B: int = 1, mode: str = "forward") -> 
         logt = np.log(g["T"].to_numpy(float))
         measured = np.polyfit(logt, np.log(g["median_s"].to_numpy(float)), 1)[0]
         model = np.polyfit(logt, np.log([fl.flops(method, B, int(t), spec_d, mode) for t in g["T"]]), 1)[0]
-        rows.append({"method": method, "label": LABELS[method], "measured_slope": float(measured),
+        rows.append({"method": method, "label": label(method), "measured_slope": float(measured),
                      "flop_model_slope": float(model), "asymptotic_slope": 1 if method in RECURRENT else 2})
     return pd.DataFrame(rows, columns=["method", "label", "measured_slope", "flop_model_slope", "asymptotic_slope"])
 
@@ -49,5 +52,5 @@ def work_span(df_T: list[int], methods: tuple[str, ...], B: int, d: int, mode: s
         for m in methods:
             span = fl.sequential_steps(m, T) * (fl.RECURRENT_GATES.get(m, 1) + 2 if m in RECURRENT else 8)
             t = fl.flops(m, B, T, d, mode) / parallel_flops + span * step_latency_s
-            rows.append({"method": m, "label": LABELS[m], "T": T, "model_s": t})
+            rows.append({"method": m, "label": label(m), "T": T, "model_s": t})
     return pd.DataFrame(rows)
