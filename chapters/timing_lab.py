@@ -4,6 +4,7 @@ First screen: the claim and the main chart painted at once from the shipped refe
 mode; the live sweep arrives over it in a fragment (queued, with progress and a Stop button), never
 blanking it. Only a complete, stable live sweep is shared with other visitors or stated as a finding.
 """
+import os
 import threading
 from collections import OrderedDict
 
@@ -11,15 +12,16 @@ import streamlit as st
 
 from core.config import TIMING as L
 from core.config import TIMING_METHODS, Choice, IntBound
-from core.device import describe, known_peak
-from core.timing import charts, fit, notes, reference, results, seed_snippet
-from core.timing.live import LiveRequest
-from core.timing.sweep import LABELS, SweepSpec, check_time, estimate_request, validate
-from ui import layout, measured, sidebar
+from core.timing import charts, fit, notes, reference, results
+from core.timing.spec import LABELS, SweepSpec, check_time, estimate_request, validate
+from ui import layout, measured, sidebar, warmup
 from ui import queue as q
 from ui.params import Param, push_to_url, show_messages, slider, sync_from_url
 
-KEY, CORES = "t_live", describe().cores
+# Nothing above imports torch: the first view paints from the shipped reference while torch loads
+# in the background (ui.warmup); the live sweep imports it when it starts.
+KEY, CORES = "t_live", len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+ESTIMATE_SNIPPET_S = 8.0
 VIEWS = {"speedup": "Speed-up", "peak": "Share of peak", "model": "Work–span model",
          "snippet": "The seed's snippet", "file": "Compare a result file"}
 SHIPPED = {f.stem: f for f in reference.shipped()}
@@ -57,7 +59,10 @@ def shared(key, value=None, max_entries: int = 64):
         return None if ss.get("_t_bypass") else store.get(key)
 
 
-def live_request(request: tuple, prior_peak: float = 0.0) -> LiveRequest:
+def live_request(request: tuple, prior_peak: float = 0.0):
+    """This session's `LiveRequest` for `request` (a stable one from another visitor if shared)."""
+    from core.timing.live import LiveRequest   # torch
+
     mine = ss.setdefault("_t_live", {})
     if request not in mine:
         mine[request] = shared(request) or LiveRequest(request, fresh=ss.pop("_t_fresh_peak", False),
@@ -76,35 +81,39 @@ def mark_stopped() -> None:
         live.status, live.message = "stopped", "Stopped: the points measured before the stop are shown."
 
 
-def main_chart(slot, live: LiveRequest | None, ref_df, ref_label: str) -> None:
+def main_chart(slot, live, ref_df, ref_label: str) -> None:
     refs = {ref_label: ref_df}
     if live is not None and len(live.specs) > 1:
         refs["this device, 1 thread"] = live.frame(live.specs[1])
     slot.altair_chart(charts.time_vs_T(live.frame() if live else None, refs), width="stretch")
 
 
-def live_panel(request: tuple | None, ref_df, ref_label: str, estimate: float) -> None:
+def live_panel(request: tuple | None, ref_df, ref_label: str, estimate: float, prior: float) -> None:
     """The main chart and its live sweep: paints at once, measures on the fragment's own rerun."""
-    live = live_request(request) if request else None
+    live = live_request(request, prior) if request and warmup.ready() else None
     slot, status = st.empty(), st.empty()
     main_chart(slot, live, ref_df, ref_label)
+    if request and live is None:
+        status.caption("Getting ready to measure on this server (loading torch)…")
+        return
     first = ss.get("_t_seen") != ss["_t_runs"]
     ss["_t_seen"] = ss["_t_runs"]
     if live is None or live.finished() or (first and not ss.get("t_again")):
         status.caption(notes.live_status(live, estimate) if live else "")
         return
     ss["_t_running"] = live
-    out = q.run_queued(KEY, "Timing this sweep", estimate, live.work(), where=status,
-                       on_item=lambda text: (main_chart(slot, live, ref_df, ref_label), text)[1],
-                       time_limit_s=L.overrun_factor * estimate + 5)
+    limit = L.overrun_factor * estimate + 5
+    out = q.run_queued(KEY, "Timing this sweep", estimate, live.work(budget_s=limit), where=status,
+                       on_item=lambda text: (main_chart(slot, live, ref_df, ref_label), text)[1], time_limit_s=limit)
     if out.status != "done" and not live.finished():
         live.status, live.message = out.status, out.message
     if live.shareable():
         shared(request, live)
-    st.rerun()
+    main_chart(slot, live, ref_df, ref_label)
+    status.caption(notes.live_status(live, estimate))
 
 
-layout.header("Timing lab: one step at a time vs all at once", "timing")
+layout.header("The sequential bottleneck, timed")
 messages = sync_from_url(list(P.values()))
 ss["_t_runs"] = ss.get("_t_runs", 0) + 1
 claim_slot = st.empty()
@@ -131,35 +140,41 @@ show_messages(messages)
 spec = SweepSpec(methods=tuple(ss.t_methods), mode=ss.t_mode, B=ss.t_B, d=ss.t_d, heads=ss.t_heads,
                  t_min=ss.t_tmin, t_max=ss.t_tmax, points=ss.t_points, threads=ss.t_threads,
                  device=sidebar.device(), min_run_time=ss.t_secs, seed=sidebar.seed())
-info = describe(spec.device)
+info = None
+if warmup.ready():
+    from core.device import describe, known_peak   # torch: loaded by now
+    info = describe(spec.device)
 ref_meta, ref_all = shipped(spec.mode)
 ref_df, ref_label = ref_all[ref_all["method"].isin(spec.methods)], f"shipped reference: {reference.name(ref_meta)}"
 request, estimate = spec.request(ss.t_cmp1), 0.0
-same_device = ref_meta["device_name"] == info.name and ref_meta["threads"] == spec.threads
+same_device = info is not None and ref_meta["device_name"] == info.name and ref_meta["threads"] == spec.threads
 prior = ref_meta["peak_flops_per_s"] if same_device else 0.0
 try:
     for s in request:
         validate(s)
-    peak_guess = max(known_peak(spec.device, spec.threads) or 0.0, prior)
+    peak_guess = max((known_peak(spec.device, spec.threads) or 0.0) if info else 0.0, prior)
     estimate = estimate_request(request, peak_guess or ref_meta["peak_flops_per_s"])
     if peak_guess:
         check_time(request, peak_guess)   # refused before queueing; without any reading, after one
 except ValueError as e:
     chart_col.error(f"Not timed: {e}.", icon=":material/block:")
     request = None
-live = live_request(request, prior) if request else None
-if live is not None and not live.finished():
+live = live_request(request, prior) if request and info else None
+pending = request is not None and (live is None or not live.finished())
+if pending:
     q.stop_button(KEY, where=controls, on_stop=mark_stopped)
 with chart_col:
-    (st.fragment(run_every=0.5)(live_panel) if live and not live.finished() else st.fragment(live_panel))(
-        request, ref_df, ref_label, estimate)
+    (st.fragment(run_every=0.5)(live_panel) if pending else st.fragment(live_panel))(request, ref_df, ref_label,
+                                                                                      estimate, prior)
 
 stable_live = live is not None and live.status == "done" and live.stable()
 df = live.frame() if live is not None and live.complete() else ref_df
-source = "" if stable_live else f" ({ref_label}; the live sweep is shown beside it)"
-layout.claim((notes.claim(df if stable_live else ref_df, info.kind.upper() if stable_live else "CPU",
-                          spec.threads if stable_live else ref_meta["threads"]) or "Choose a recurrent loop and an "
-              "attention method to compare them.") + source, claim_slot)
+with claim_slot.container():
+    layout.claim(notes.claim(df if stable_live else ref_df, spec.device.upper() if stable_live else "CPU",
+                             spec.threads if stable_live else ref_meta["threads"])
+                 or "Choose the RNNCell loop and an attention method to compare them.")
+    st.caption("Measured live on this server just now." if stable_live else
+               f"From the {ref_label} until a steady live sweep on this server arrives.")
 from_ref = df is ref_df
 busy = None if from_ref else notes.busy_note(df)
 ref_slopes = fit.slopes(ref_df, ref_meta["d"], ref_meta["B"], spec.mode)
@@ -169,7 +184,7 @@ if from_ref or busy:
              notes.notes(ref_df, ref_slopes, ref_meta["B"], ref_meta["d"], ref_meta["threads"], "CPU")]
     layout.notice(([busy] if busy else []) + lines)
 else:
-    layout.notice(notes.notes(df, slopes, spec.B, spec.d, spec.threads, info.kind.upper())
+    layout.notice(notes.notes(df, slopes, spec.B, spec.d, spec.threads, spec.device.upper())
                   + (notes.thread_notes(df, live.frame(live.specs[1]), spec.threads) if len(live.specs) > 1 else []))
 for row, text in notes.overview_rows(ref_df if from_ref or busy else df, slopes).items():
     measured.record(row, f"{text} — {info.name}, {spec.threads} threads" if stable_live else
@@ -198,12 +213,13 @@ with layout.section(VIEWS[view]):
     elif view == "snippet":
         st.markdown("The seed article times its loop and attention once each with `time.time()` at "
                     f"$B = {L.preset_batch}$, $T = {L.preset_t}$, $d = {L.preset_width}$, {L.preset_heads} heads.")
-        if st.button(f"Replay the seed's snippet (about {seed_snippet.ESTIMATE_S:.0f} s)", key="t_replay"):
+        if st.button(f"Replay the seed's snippet (about {ESTIMATE_SNIPPET_S:.0f} s)", key="t_replay"):
+            from core.timing import seed_snippet   # torch
             q.stop_button("t_snip")
-            out = q.run_queued("t_snip", "Replaying the seed's snippet", seed_snippet.ESTIMATE_S,
+            out = q.run_queued("t_snip", "Replaying the seed's snippet", ESTIMATE_SNIPPET_S,
                                seed_snippet.replay_steps(spec.device, spec.threads, spec.seed),
                                on_item=lambda item: item if isinstance(item, str) else "done")
-            if out.items and isinstance(out.items[-1], seed_snippet.SnippetResult):
+            if out.items and not isinstance(out.items[-1], str):
                 ss["_t_snippet"] = out.items[-1]
         if (snip := ss.get("_t_snippet")) is not None:
             st.altair_chart(charts.snippet_bars(notes.snippet_frame(snip)), width="stretch")
@@ -218,5 +234,6 @@ with layout.section(VIEWS[view]):
         else:
             st.altair_chart(charts.time_vs_T(df if df is not ref_df else None,
                                              {f"file: {reference.name(fmeta)}": fdf}), width="stretch")
+layout.intro("timing")
 layout.how_computed("timing_how")
 layout.next_chapter("chapters/gradients.py", "Vanishing gradients")

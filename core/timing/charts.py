@@ -31,7 +31,7 @@ def _shape(df: pd.DataFrame, legend: bool = True) -> alt.Shape:
 
 
 def time_vs_T(df: pd.DataFrame | None, references: dict[str, pd.DataFrame | None] | None = None,
-              height: int = 400) -> alt.Chart:
+              height: int = 290) -> alt.Chart:
     """Median time per call vs T, log–log, IQR as error bars; `df` live (solid), `references`
     (name → rows with the same columns) dashed. Either may be empty: a reference alone paints
     the first view before anything is measured."""
@@ -47,7 +47,7 @@ def time_vs_T(df: pd.DataFrame | None, references: dict[str, pd.DataFrame | None
     sources = list(dict.fromkeys(data["source"]))
     dash = alt.StrokeDash("source:N", title="measured on", scale=alt.Scale(
         domain=sources, range=[[1, 0] if s == LIVE else REFERENCE_DASH for s in sources]),
-        legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolSize=600, orient="bottom"))
+        legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolSize=600, orient="bottom", direction="horizontal"))
     y = alt.Y("ms:Q", scale=alt.Scale(type="log"), title="time per call, ms (median, log)")
     base = alt.Chart(data).encode(T_AXIS, y)
     tip = ["label", "T", alt.Tooltip("ms:Q", format=".3f", title="median ms"),
@@ -62,7 +62,7 @@ def time_vs_T(df: pd.DataFrame | None, references: dict[str, pd.DataFrame | None
             size=420, shape="circle", filled=False, strokeWidth=2.5, color=INK).encode(T_AXIS, y, tooltip=tip)
         layers.append(ring)
     chart = alt.layer(*layers).resolve_scale(color="shared", shape="shared")
-    return style(chart.properties(height=height, title="Time per call vs sequence length"))
+    return style(chart.properties(height=height, title="Time per call vs sequence length"), legend_below=True)
 
 
 def speedup(df: pd.DataFrame, baseline: str) -> alt.Chart:

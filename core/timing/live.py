@@ -14,6 +14,7 @@ for other visitors; anything else stays with the session that measured it.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -63,9 +64,12 @@ class LiveRequest:
             return df
         return with_peak_share(df, self.peak)
 
-    def work(self) -> Iterator[str]:
-        """The chunks of this request; each yields a few words on what it just did."""
+    def work(self, budget_s: float | None = None) -> Iterator[str]:
+        """The chunks of this request; each yields a few words on what it just did. Once half of
+        `budget_s` (this request's measuring time) is spent, unstable points are no longer
+        re-measured: on a host that busy a re-measurement would spend the rest for nothing."""
         self.status = "running"
+        spent, resumed = 0.0, time.monotonic()
         if self.fresh:
             fresh_peak(self.main.device, self.main.threads)
             self.fresh = False
@@ -80,14 +84,17 @@ class LiveRequest:
                 if T in self.measured_T(spec):
                     continue
                 where = f"T = {T:,}" + (" on 1 thread" if spec is not self.main else "")
-                steps = point_steps(T, spec)
+                hurry = budget_s is not None and spent > budget_s / 2
+                steps = point_steps(T, spec, remeasure=0 if hurry else None)
                 while True:
                     try:
                         step = next(steps)
                     except StopIteration as done:
                         self.rows.setdefault(spec, []).extend(done.value)
                         break
+                    spent += time.monotonic() - resumed
                     yield f"{where}, {step}"
+                    resumed = time.monotonic()
         rows = pd.concat([pd.DataFrame(r) for r in self.rows.values()], ignore_index=True)
         self.peak, self.peak_overruled = final_peak(self.main.device, self.main.threads, rows)
         self.status = "done"

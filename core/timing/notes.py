@@ -54,8 +54,8 @@ def claim(df: pd.DataFrame, device: str, threads: int) -> str | None:
         if "rnncell_loop" in at.index and attn:
             r, a = at.loc["rnncell_loop", "median_s"], at.loc[attn[0], "median_s"]
             verdict = f"attention is {r / a:.1f}× faster" if a < r else f"the loop is {a / r:.1f}× faster"
-            return (f"At T = {int(t)} on this {device} ({_threads(threads)}), the RNNCell loop's {int(t)} dependent "
-                    f"steps took {_ms(r)} and attention's one parallel step {_ms(a)}: {verdict}.")
+            return (f"At T = {int(t)}, the RNNCell loop's {int(t)} dependent steps took {_ms(r)}, attention's one "
+                    f"parallel step {_ms(a)}: on this {device} ({_threads(threads)}) {verdict}.")
     return None
 
 
