@@ -70,7 +70,7 @@ def test_tampered_link_gives_clear_messages_and_a_clamped_view():
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning)
     assert "“abc”" in warnings and "not a number" in warnings
-    assert "“1000000000”" in warnings and "using 1000" in warnings
+    assert "“1000000000”" in warnings and "using 1,000" in warnings
     assert "“bogus”" in warnings and "“nope”" in warnings
     assert at.slider(key="g_T").value == 1000 and at.slider(key="g_rho").value == 0.9
     assert "within T = 1000" in notice(at) or "steps for the tanh RNN" in notice(at)
