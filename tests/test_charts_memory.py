@@ -69,7 +69,7 @@ def test_the_heatmap_stays_under_the_cell_limit_and_says_it_averages():
     spec = charts.scrub_chart(tr, charts.steps_frame(tr), tr.h, "h", "PC1–PC2", 4, 64).to_dict()
     heat = spec["vconcat"][1]
     rects = spec["datasets"][heat["layer"][0]["data"]["name"]]
-    assert len(rects) <= 64 * 64 and "each cell averages 4 steps × 4 units" in heat["title"]
+    assert len(rects) <= 64 * 64 and "blocks of 4 steps × 4 units" in heat["title"]
 
 
 def test_forgetting_charts_use_the_models_colours_and_grey_rules():
