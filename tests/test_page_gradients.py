@@ -19,7 +19,9 @@ def notice(at) -> str:
 
 
 def claim(at) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith("#### "))
+    """The claim sentence (layout.claim: one bold line)."""
+    return next(m.value for m in at.markdown if m.value.startswith("**") and m.value.endswith("**")
+                and m.value.count("**") == 2)
 
 
 def charts(at) -> list[dict]:
