@@ -43,6 +43,10 @@ def test_agrees_with_torch_benchmark_on_a_matmul():
     import torch
     import torch.utils.benchmark as tbench
 
+    import os
+
+    if os.getloadavg()[0] > 4 * (os.cpu_count() or 1):
+        pytest.skip(f"load average {os.getloadavg()[0]:.0f} on {os.cpu_count()} cores: two timings cannot be compared")
     a = torch.randn(256, 256)
     ours, ref = [], []
     for _ in range(3):   # alternated, best of three each: a shared, busy host slows one reading or another
