@@ -23,13 +23,13 @@ def _with_labels(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def timings(reference: pd.DataFrame | None, live: pd.DataFrame | None, ids: list[str], title: str,
-            height: int = 380, legend_below: bool = False, extra_reference: pd.DataFrame | None = None,
+            height: int = 250, legend_below: bool = True, extra_reference: pd.DataFrame | None = None,
             extra_name: str = "GPU reference") -> alt.Chart:
     """Median time vs T, log–log: shipped rows as dashed lines, live rows as solid points with IQR bars."""
     layers = []
     color, shape = _method_enc(ids)
     tips = ["label", "T", alt.Tooltip("ms:Q", format=".3f", title="median ms"), "source", "unstable"]
-    y = alt.Y("ms:Q", scale=alt.Scale(type="log"), title="time, ms (median, log scale)")
+    y = alt.Y("ms:Q", scale=alt.Scale(type="log"), title="ms (median, log)", axis=alt.Axis(grid=False))
     for ref, name in ((reference, SHIPPED), (extra_reference, extra_name)):
         if ref is not None and len(ref):
             r = _with_labels(ref[ref["method"].isin(ids)]).assign(source=name, ms=lambda d: d["median_s"] * 1e3)
@@ -40,11 +40,10 @@ def timings(reference: pd.DataFrame | None, live: pd.DataFrame | None, ids: list
         d = _with_labels(live[live["method"].isin(ids)]).assign(
             source=LIVE, ms=lambda d: d["median_s"] * 1e3, lo=lambda d: d["p25_s"] * 1e3,
             hi=lambda d: d["p75_s"] * 1e3)
-        d["state"] = d["unstable"].map({True: "unstable (flagged)", False: "stable"})
+        d["alpha"] = d["unstable"].map({True: 0.35, False: 1.0})      # unstable points faint (the caption says so)
         layers.append(alt.Chart(d).mark_rule(strokeWidth=2).encode(T_AXIS, alt.Y("lo:Q"), alt.Y2("hi:Q"), color))
-        layers.append(alt.Chart(d).mark_point(size=220, filled=True, opacity=1).encode(
-            T_AXIS, y, color, shape, alt.Opacity("state:N", scale=alt.Scale(
-                domain=["stable", "unstable (flagged)"], range=[1.0, 0.35]), title="live point"), tooltip=tips))
+        layers.append(alt.Chart(d).mark_point(size=240, filled=True).encode(
+            T_AXIS, y, color, shape, alt.Opacity("alpha:Q", scale=None, legend=None), tooltip=tips))
     chart = alt.layer(*layers).properties(height=height, title=title)
     return style(chart, legend_below=legend_below)
 
