@@ -111,9 +111,10 @@ def tree_section(seed: int) -> None:
     levels, res = tree_view.levels(T, ss.s_a, ss.s_b, seed)
     main.altair_chart(charts.tree(levels, ss.s_lvl, T), width="stretch")
     name = levels.loc[levels["level"] == ss.s_lvl, "name"].iloc[0]
-    main.caption(f"Level {ss.s_lvl} of {hi}: {name}. Blue blocks were combined at their level with "
-                 "(a, b)∘(a′, b′) = (a·a′, a′·b + b′); up-sweep blocks hold the whole block's step, "
-                 "down-sweep blocks the prefix of every step before the block.")
+    main.caption(f"Level {ss.s_lvl} of {hi} ({name}). Input: the T steps (a_t, b_t). Up-sweep k: each block "
+                 "of 2^k steps as one step. Down-sweep: each block's prefix — all steps before it, the root's "
+                 "being the identity (1, 0). Blue blocks were combined at their level with "
+                 "(a, b)∘(a′, b′) = (a·a′, a′·b + b′); h_t is the b of the inclusive prefix.")
     c1, c2 = st.columns(2)
     c1.dataframe(res.rename(columns={"tree": "h_t by the tree", "loop": "h_t by the loop", "diff": "|difference|"}),
                  hide_index=True, width="stretch")
@@ -197,8 +198,9 @@ def modes_section(seed: int) -> None:
         st.number_input("Hidden size N", L.hidden.lo, L.hidden.hi, key="s_N")
     r = modes.two_modes(ss.s_mT, ss.s_N, seed)
     main.altair_chart(charts.state_size(modes.state_frame(ss.s_N, ss.s_N)), width="stretch")
-    ctrl.dataframe(pd.DataFrame({"h_T, parallel": r.last_parallel, "h_T, step by step": r.last_step}),
-                   hide_index=True)
+    ctrl.caption("The first four numbers of h_T, both ways:")
+    ctrl.dataframe(pd.DataFrame({"parallel": r.last_parallel, "step": r.last_step}), hide_index=True,
+                   column_config={c: st.column_config.NumberColumn(format="%.5f") for c in ("parallel", "step")})
     layout.notice(notes.modes_notes(r))
 
 
