@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from tests.browser import assert_no_exception, first_chart_top, open_page, wait_for_app, widest_overflow
 
-SMALL = "scan?s_T=256&s_D=16"
+SMALL = "scan?s_T=256&s_D=16"   # segmented controls are radio buttons to the browser
 
 
 def test_first_screen_at_1280x720(server, browser):
@@ -20,22 +20,22 @@ def test_first_screen_at_1280x720(server, browser):
 
 def test_interactions_tree_steps_and_sections(server, browser):
     page = open_page(browser, f"{server}/{SMALL}", 1280, 720, timeout_ms=180_000)
-    page.get_by_role("button", name="the tree", exact=True).click()
+    page.get_by_role("radio", name="the tree", exact=True).click()
     wait_for_app(page, 120_000)
     page.wait_for_selector("text=Associativity, measured", timeout=60_000)
     assert "s_sec=the+tree" in page.url or "s_sec=the%20tree" in page.url
     page.get_by_role("button", name="Next ▶").click()
     wait_for_app(page, 60_000)
     page.wait_for_function("() => location.search.includes('s_lvl=1')", timeout=30_000)
-    page.get_by_role("button", name="16", exact=True).click()
+    page.get_by_role("radio", name="16", exact=True).click()
     wait_for_app(page, 60_000)
     assert first_chart_top(page) < 720 and widest_overflow(page) <= 0
-    page.get_by_role("button", name="gradients", exact=True).click()
+    page.get_by_role("radio", name="gradients", exact=True).click()
     wait_for_app(page, 120_000)
     assert "s_sec=gradients" in page.url
     assert_no_exception(page)
     assert first_chart_top(page) < 720 and widest_overflow(page) <= 0
-    page.get_by_role("button", name="what was given up", exact=True).click()
+    page.get_by_role("radio", name="what was given up", exact=True).click()
     wait_for_app(page, 120_000)
     assert_no_exception(page)
     assert page.get_by_text("Jelassi").count() >= 1
