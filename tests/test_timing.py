@@ -297,7 +297,7 @@ def test_live_request_runs_in_chunks_and_resumes(monkeypatch):
     monkeypatch.setattr(live_mod, "check_request", lambda specs, prior=0.0: (1.0, 1e11))
     monkeypatch.setattr(live_mod, "final_peak", lambda d, t, df: (2e11, False))
 
-    def fake_point(T, s):
+    def fake_point(T, s, remeasure=None):
         yield "round 1"
         yield "round 2"
         return [r for r in _rows(lambda m, t: 0.01) if r["T"] == T]
