@@ -110,6 +110,12 @@ class TextBound:
 SEED = IntBound("seed", 0, 2**31 - 1, 0)
 
 
+# ---------------------------------------------------------------- the measuring queue (core.queue)
+# A session holding the server's one measuring turn gives it up between chunks
+# once it has held it this long and someone else waits (round-robin).
+QUEUE_MAX_HOLD_S: float = 10.0
+
+
 # ---------------------------------------------------------------- timing lab
 TIMING_METHODS: tuple[str, ...] = (
     "rnncell_loop",
