@@ -374,7 +374,7 @@ class HeadToHeadLimits:
     mingru_layers: int = 2
     max_len: int = 72               # the longest stream (copy at D = 64): the transformer's positions
     # Training, the same for every model: AdamW, linear warm-up then cosine decay, clipping.
-    steps: IntBound = IntBound("training steps", 20, 2000, 250)
+    steps: IntBound = IntBound("training steps", 20, 2000, 200)
     batch: int = 32
     warmup: int = 30
     clip: float = 1.0
@@ -401,7 +401,9 @@ class HeadToHeadLimits:
     # Live runs: side by side in chunks, on one thread, serialised across the server.
     live_seconds: float = 60.0      # the hard time bound for one live run, all models together
     live_chunk: int = 25
-    live_steps: IntBound = IntBound("training steps per model", 25, 1000, 300)
+    curve_x: Choice = Choice("training curves against", ("step", "seconds"), "step")
+    tp_size: Choice = Choice("models matched at", ("20000", "80000"), "20000")
+    live_steps: IntBound = IntBound("training steps per model", 25, 1000, 200)
     # Throughput (tokens per second of one training step) over sequence length and width.
     tp_lengths: tuple[int, ...] = (64, 256, 1024)
     tp_widths: tuple[int, ...] = (20_000, 80_000)     # parameter counts the models are matched to

@@ -16,7 +16,7 @@ import math
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 import torch
@@ -183,57 +183,61 @@ class RaceResult:
     timed_out: bool        # the hard time bound ended it
 
 
-def race(task: str, distance: int, kinds: list[str], steps: int, seed: int = 0,
-         seconds: float = H2H.live_seconds, stop: threading.Event | None = None,
-         on_chunk: Callable[[tuple[Trainer, ...], float], None] | None = None,
-         chunk: int = H2H.live_chunk) -> RaceResult:
-    """Train `kinds` side by side: one chunk each in turn until all finish, `stop` is set or time runs out.
-
-    `on_chunk(trainers, elapsed)` after every chunk (progress bar, live curves). The bound is checked
-    between chunks and inside run_steps through a timer-set stop flag, so it is never passed by more
-    than one training step.
-    """
-    if len(kinds) < 1:
+def contestants(task: str, distance: int, kinds: list[str], steps: int, seed: int = 0) -> tuple[Trainer, ...]:
+    """Fresh trainers for a live run (validated: known task, D, models, steps)."""
+    if not kinds:
         raise ValueError("choose at least one model to train")
     H2H.live_steps.check(steps)
-    trainers = tuple(Trainer(RunSpec(task, distance, k, seed, steps)) for k in kinds)
-    halt = threading.Event()
-    timer = threading.Timer(seconds, halt.set)
+    return tuple(Trainer(RunSpec(task, distance, k, seed, steps)) for k in kinds)
+
+
+def chunks(trainers: tuple[Trainer, ...], seconds: float = H2H.live_seconds, stop: threading.Event | None = None,
+           chunk: int = H2H.live_chunk) -> Iterator[tuple[Trainer, float]]:
+    """Train side by side: one chunk per model in turn, yielding (trainer, elapsed s) after each.
+
+    Ends when every model is finished, `stop` is set or `seconds` of training have passed: the
+    bound is checked between chunks and, through the stop flag run_steps reads, between steps,
+    so it is never passed by more than one training step.
+    """
+    spent = 0.0
+    while not all(t.finished for t in trainers):
+        for t in trainers:
+            if t.finished:
+                continue
+            left = seconds - spent
+            if left <= 0 or (stop is not None and stop.is_set()):
+                return
+            halt = _Deadline(time.perf_counter() + left, stop)
+            begin = time.perf_counter()
+            with one_thread():
+                t.advance(chunk, halt)
+            spent += time.perf_counter() - begin
+            yield t, spent
+
+
+def race(task: str, distance: int, kinds: list[str], steps: int, seed: int = 0,
+         seconds: float = H2H.live_seconds, stop: threading.Event | None = None,
+         on_chunk: Callable[[Trainer, float], None] | None = None) -> RaceResult:
+    """`chunks` run to the end outside Streamlit (the CLI, the tests, the benchmark)."""
+    trainers = contestants(task, distance, kinds, steps, seed)
     start = time.perf_counter()
-    timer.start()
-    stopped = False
-    try:
-        with one_thread():
-            while not all(t.finished for t in trainers):
-                for t in trainers:
-                    if stop is not None and stop.is_set():
-                        stopped = True
-                    if stopped or halt.is_set():
-                        break
-                    t.advance(chunk, _either(stop, halt))
-                    if on_chunk is not None:
-                        on_chunk(trainers, time.perf_counter() - start)
-                if stopped or halt.is_set():
-                    break
-    finally:
-        timer.cancel()
-    timed_out = halt.is_set() and not stopped and not all(t.finished for t in trainers)
+    for t, spent in chunks(trainers, seconds, stop):
+        if on_chunk is not None:
+            on_chunk(t, spent)
+    stopped = stop is not None and stop.is_set()
+    timed_out = not stopped and not all(t.finished for t in trainers)
     return RaceResult(trainers, time.perf_counter() - start, stopped, timed_out)
 
 
-class _Either(threading.Event):
-    """A read-only flag that is set when either of two flags is."""
+class _Deadline(threading.Event):
+    """A read-only flag for run_steps: set once the deadline passes or `stop` is set."""
 
-    def __init__(self, a: threading.Event | None, b: threading.Event):
+    def __init__(self, deadline: float, stop: threading.Event | None):
         super().__init__()
-        self.a, self.b = a, b
+        self.deadline, self.stop = deadline, stop
 
     def is_set(self) -> bool:
-        return self.b.is_set() or (self.a is not None and self.a.is_set())
-
-
-def _either(a: threading.Event | None, b: threading.Event) -> threading.Event:
-    return _Either(a, b)
+        return time.perf_counter() >= self.deadline or (self.stop is not None and self.stop.is_set())
 
 
 def estimate_seconds(task: str, distance: int, kinds: list[str], steps: int, per_step: dict[str, float]) -> float:
