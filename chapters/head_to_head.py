@@ -67,7 +67,7 @@ def final_row(t) -> dict:
             "steps": t.done, "seconds": t.train_seconds}
 
 
-def train_live(task, D, kinds, n, draw) -> None:
+def train_live(task, D, kinds, n, draw, where) -> None:
     trainers = experiment.contestants(task, D, kinds, n, seed=sidebar.seed() % 100_000)
     run = {"task": task, "distance": D, "steps": n, "models": kinds, "seed": sidebar.seed() % 100_000,
            "finals": [], "curves": [], "status": "running", "seconds": 0.0}
@@ -86,7 +86,7 @@ def train_live(task, D, kinds, n, draw) -> None:
 
     est = estimate(task, D, kinds, n)
     out = q.run_queued(KEY, "Live training", est, experiment.chunks(trainers, L.live_seconds), on_item,
-                       where=st, time_limit_s=L.live_seconds)
+                       where=where, time_limit_s=L.live_seconds)
     done = all(t.finished for t in trainers)
     run["status"] = "done" if done and out.status == "done" else (out.status if out.status != "done" else "time limit")
     run["message"] = out.message
@@ -109,8 +109,9 @@ def contestants_table(task_runs: pd.DataFrame) -> pd.DataFrame:
 
 
 @st.fragment
-def experiment_block() -> None:
-    ctrl, chart = layout.main_columns(1.15, 2.6)
+def experiment_block(ctrl, chart, below) -> None:
+    """Controls, the main chart and the training curves; writes into the page's columns (created outside,
+    so the Stop button can sit in the controls column without being part of this fragment)."""
     with ctrl:
         st.selectbox("Task", L.task.options, key="h_task", format_func=tasks.NAMES.get)
         st.select_slider("Distance D", L.distance.options, key="h_D")
@@ -123,15 +124,17 @@ def experiment_block() -> None:
                        help=f"Trains the chosen models side by side here; stops at {L.live_seconds:.0f} s")
         st.caption(f"About {est:.0f} s on this server (limit {L.live_seconds:.0f} s), one thread; runs queue "
                    "server-wide. Your run stays in your session only.")
+        bar_slot = st.container()
     push_to_url(list(P.values()))
     task_runs = runs[runs.task == task] if len(runs) else runs
     main_slot = chart.empty()
     sample, answer = tasks.example(task, D)
     chart.caption(f"One stream at D = {D}: `{sample}` → answer `{answer}` · chance {tasks.chance():.1%}")
+    with below:
+        st.radio("Training curves against", L.curve_x.options, key="h_x", horizontal=True,
+                 format_func={"step": "training steps", "seconds": "training seconds"}.get)
+        curve_slot = st.empty()
     x = ss.h_x
-    st.radio("Training curves against", L.curve_x.options, key="h_x", horizontal=True,
-             format_func={"step": "training steps", "seconds": "training seconds"}.get)
-    curve_slot = st.empty()
     ship_curves = curves[(curves.task == task) & (curves.distance == D) & curves.model.isin(kinds)] if len(curves) else curves
 
     def draw() -> None:
@@ -146,23 +149,29 @@ def experiment_block() -> None:
     draw()
     if go and kinds:
         try:
-            train_live(task, D, kinds, n, draw)
+            train_live(task, D, kinds, n, draw, bar_slot)
         except ValueError as e:
             st.error(f"Not trained: {e}.", icon=":material/block:")
         draw()
-    finals, _, run = live_frames()
+    finals, live_curves, run = live_frames()
     if run:
-        if run.get("message"):
-            st.info(run["message"], icon=":material/info:")
-        layout.notice(notes.live_notes(finals, runs[runs.task == run["task"]] if len(runs) else runs,
-                                       run.get("status", "done"), steps))
+        with below:
+            if run.get("message"):
+                st.info(run["message"], icon=":material/info:")
+            layout.notice(notes.live_notes(finals, runs[runs.task == run["task"]] if len(runs) else runs,
+                                           run.get("status", "done"), steps)
+                          + (notes.replay_note(live_curves, curves[(curves.task == run["task"])
+                                                                   & (curves.distance == run["distance"])], run["seed"])
+                             if run.get("steps") == steps else []))
 
 
 claim_slot = st.empty()
 show_messages(messages)
 with layout.section("The experiment"):
-    experiment_block()
-q.stop_button(KEY, "Stop the live run")
+    ctrl_col, chart_col = layout.main_columns(1.15, 2.6)
+    below_box = st.container()
+    experiment_block(ctrl_col, chart_col, below_box)
+    q.stop_button(KEY, "Stop the live run", where=ctrl_col)
 task = ss.h_task
 task_runs = runs[runs.task == task] if len(runs) else runs
 layout.claim(notes.claim(task_runs, task, steps), claim_slot)
@@ -196,7 +205,9 @@ with layout.section("Tuning"), st.expander("How each model was tuned — everyth
 @st.fragment
 def throughput_block() -> None:
     st.subheader("Scale: training throughput")
-    st.radio("Models matched at", SIZES, key="h_size", horizontal=True, format_func=lambda s: f"{int(s):,} parameters")
+    sizes = tp.groupby("target_params").parameters.median() if len(tp) else pd.Series(dtype=float)
+    st.radio("Models matched at", SIZES, key="h_size", horizontal=True,
+             format_func=lambda s: f"about {sizes.get(int(s), int(s)):,.0f} parameters")
     push_to_url(list(P.values()))
     target = int(ss.h_size)
     if tp.empty:

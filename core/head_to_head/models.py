@@ -65,9 +65,9 @@ class MinGRULM(nn.Module):
         return self.head(self.ln_f(x))                                         # (B, T, V)
 
 
-def _transformer_config(width: int, max_len: int = H2H.max_len) -> TransformerConfig:
+def _transformer_config(width: int, max_len: int = H2H.max_len, pe: str = "learned") -> TransformerConfig:
     return TransformerConfig(vocab=VOCAB_SIZE, width=width, layers=H2H.transformer_layers,
-                             heads=H2H.transformer_heads, max_len=max_len, pe="learned")
+                             heads=H2H.transformer_heads, max_len=max_len, pe=pe)
 
 
 def count(kind: str, width: int) -> int:
@@ -88,26 +88,33 @@ def count(kind: str, width: int) -> int:
     raise ValueError(f"model must be one of {', '.join(H2H_MODELS)}; got {kind!r}")
 
 
+def transformer_count(width: int, positions: bool = True) -> int:
+    """The transformer's parameters, with or without its H2H.max_len learned positions."""
+    return count("transformer", width) - (0 if positions else H2H.max_len * width)
+
+
 @lru_cache(maxsize=64)
-def width_for(kind: str, target: int = H2H.target_params) -> int:
+def width_for(kind: str, target: int = H2H.target_params, positions: bool = True) -> int:
     """The width whose parameter count is closest to the transformer's nearest to `target`.
 
     The transformer's width moves in steps of its head count, so it is placed first and every
-    recurrent model is matched to its actual count.
+    recurrent model is matched to its actual count. `positions=False` matches without the learned
+    positions (the throughput sweep, whose transformer uses sinusoidal ones).
     """
     step = H2H.transformer_heads
-    tw = min(range(step, 513, step), key=lambda w: abs(count("transformer", w) - target))
+    tw = min(range(step, 513, step), key=lambda w: abs(transformer_count(w, positions) - target))
     if kind == "transformer":
         return tw
-    goal = count("transformer", tw)
+    goal = transformer_count(tw, positions)
     return min(range(2, 1025), key=lambda w: abs(count(kind, w) - goal))
 
 
 def build(kind: str, width: int, seed: int = 0, gate_bias: float | None = None,
-          max_len: int = H2H.max_len) -> nn.Module:
+          max_len: int = H2H.max_len, pe: str = "learned") -> nn.Module:
     """A fresh model; `seed` fixes its initial weights without touching the global RNG afterwards.
 
-    `max_len` (the transformer's learned positions) is raised only for the throughput sweep.
+    `max_len` and `pe` are changed only by the throughput sweep: long T with sinusoidal positions,
+    so the transformer's parameter count does not grow with T (the added work is the same).
     """
     if kind not in H2H_MODELS:
         raise ValueError(f"model must be one of {', '.join(H2H_MODELS)}; got {kind!r}")
@@ -116,7 +123,7 @@ def build(kind: str, width: int, seed: int = 0, gate_bias: float | None = None,
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         if kind == "transformer":
-            return TinyTransformer(_transformer_config(width, max_len))
+            return TinyTransformer(_transformer_config(width, max_len, pe))
         if kind == "mingru":
             return MinGRULM(width)
         model = RecurrentLM(kind, width, 1, VOCAB_SIZE)

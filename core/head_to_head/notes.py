@@ -129,6 +129,22 @@ def live_notes(live: pd.DataFrame, shipped_runs: pd.DataFrame, status: str, step
     return out
 
 
+def replay_note(live_curves: pd.DataFrame, shipped_curves: pd.DataFrame, seed: int) -> list[str]:
+    """Whether the live run repeated the shipped run of the same seed point for point."""
+    if live_curves.empty or shipped_curves.empty:
+        return []
+    same = []
+    for m, g in live_curves.groupby("model"):
+        ref = shipped_curves[(shipped_curves.model == m) & (shipped_curves.seed == seed)]
+        n = len(g)
+        if n and len(ref) >= n and (abs(ref.accuracy.to_numpy()[:n] - g.accuracy.to_numpy()) < 1e-6).all():
+            same.append(label(m))
+    if not same:
+        return []
+    return [f"Seed {seed}: the live {_join(same)} repeated the shipped seed-{seed} run evaluation for evaluation — "
+            "the sweep is reproducible on this server."]
+
+
 def throughput_notes(measured: pd.DataFrame, modelled: pd.DataFrame, target: int) -> list[str]:
     if measured.empty:
         return []

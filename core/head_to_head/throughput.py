@@ -2,8 +2,8 @@
 
 One step = forward, cross-entropy on every position, backward, AdamW update, on
 random tokens (B, T) — the same work a training run does per batch. Models are
-matched in parameter count (`H2H.tp_widths` are the targets; the transformer's
-learned positions grow with T and are left out of the match). Each point is timed
+matched in parameter count (`H2H.tp_widths` are the targets); the transformer adds
+sinusoidal positions here, so its count stays fixed as T grows. Each point is timed
 by `core.benchmark.measure` (warm-up, repeats, median and IQR); a point whose
 IQR/median is above `H2H.tp_unstable` is measured again up to `H2H.tp_retries`
 times and stays flagged if it never settles.
@@ -40,8 +40,8 @@ GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 def step_fn(kind: str, target: int, T: int, B: int, device: str = "cpu"):
     """(one-training-step callable, parameters, width) for `kind` matched to `target` parameters."""
     dev = resolve(device)
-    width = models.width_for(kind, target)
-    model = models.build(kind, width, seed=0, max_len=max(T, H2H.max_len)).to(dev)
+    width = models.width_for(kind, target, positions=False)
+    model = models.build(kind, width, seed=0, max_len=max(T, H2H.max_len), pe="sinusoidal").to(dev)
     model.train()
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
     g = torch.Generator().manual_seed(0)
@@ -75,7 +75,9 @@ def measure_point(kind: str, target: int, T: int, B: int = H2H.tp_batch, device:
 
 def step_work(kind: str, width: int, T: int, B: int) -> float:
     """FLOPs of one training step (3× the forward's matmuls)."""
-    per_token = 2 * models.count(kind, width)       # every weight once per token, a multiply-add each
+    n = models.transformer_count(width, False) if kind == "transformer" else models.count(kind, width)
+    per_token = 2 * n                               # every weight once per token, a multiply-add each (an upper bound:
+    #                                                 embeddings are looked up, not multiplied)
     attention = 4 * T * width * H2H.transformer_layers if kind == "transformer" else 0
     return 3.0 * B * T * (per_token + attention)
 
@@ -95,7 +97,7 @@ def modelled(kinds: tuple[str, ...], targets: tuple[int, ...], lengths: tuple[in
     rows = []
     for kind in kinds:
         for target in targets:
-            w = models.width_for(kind, target)
+            w = models.width_for(kind, target, positions=False)
             for T in lengths:
                 t = step_work(kind, w, T, B) / (tflops * 1e12) + step_span(kind, T) * step_us * 1e-6
                 rows.append({"model": kind, "target_params": target, "T": T, "B": B, "model_s": t,
