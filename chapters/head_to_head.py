@@ -118,12 +118,16 @@ def experiment_block(ctrl, chart, below) -> None:
         st.pills("Models (two or more)", [k for k in L.models.options if k in kinds_here], key="h_models",
                  selection_mode="multi", format_func=label, wrap=True)
         slider(P["h_steps"], "Training steps per model", step=25)
-        task, D, kinds, n = ss.h_task, int(ss.h_D), list(ss.h_models), int(ss.h_steps)
+        task, D, kinds, n = ss.h_task, int(ss.h_D), list(ss.h_models or []), int(ss.h_steps)
+        if task != ss.get("_h2h_task_drawn"):
+            st.rerun()                          # the claim and the notes below belong to the task: redraw the page
         est = estimate(task, D, kinds, n) if kinds else 0.0
-        go = st.button("Train them live", key="h_train", type="primary", icon=":material/play_arrow:", disabled=not kinds,
-                       help=f"Trains the chosen models side by side here; stops at {L.live_seconds:.0f} s")
-        st.caption(f"About {est:.0f} s on this server (limit {L.live_seconds:.0f} s), one thread; runs queue "
-                   "server-wide. Your run stays in your session only.")
+        go = st.button("Train them live", key="h_train", type="primary", icon=":material/play_arrow:",
+                       disabled=len(kinds) < 2, help=f"Trains the chosen models side by side here; stops at "
+                       f"{L.live_seconds:.0f} s")
+        st.caption((f"About {est:.0f} s on this server (limit {L.live_seconds:.0f} s), one thread; runs queue "
+                    "server-wide. Your run stays in your session only.") if len(kinds) >= 2
+                   else "Pick at least two models to race them.")
         bar_slot = st.container()
     push_to_url(list(P.values()))
     task_runs = runs[runs.task == task] if len(runs) else runs
@@ -147,7 +151,7 @@ def experiment_block(ctrl, chart, below) -> None:
         curve_slot.altair_chart(charts.curves_chart(ship_curves, lc, x, f"Training curves at D = {D}"), width="stretch")
 
     draw()
-    if go and kinds:
+    if go and len(kinds) >= 2:
         try:
             train_live(task, D, kinds, n, draw, bar_slot)
         except ValueError as e:
@@ -155,6 +159,8 @@ def experiment_block(ctrl, chart, below) -> None:
         draw()
     finals, live_curves, run = live_frames()
     if run:
+        if run.get("status") == "running":     # an earlier script run was cut short by a click
+            run["status"] = "stopped" if q.stopped(KEY) else "interrupted"
         with below:
             if run.get("message"):
                 st.info(run["message"], icon=":material/info:")
@@ -167,6 +173,7 @@ def experiment_block(ctrl, chart, below) -> None:
 
 claim_slot = st.empty()
 show_messages(messages)
+ss["_h2h_task_drawn"] = ss.h_task
 with layout.section("The experiment"):
     ctrl_col, chart_col = layout.main_columns(1.15, 2.6)
     below_box = st.container()
@@ -230,6 +237,6 @@ with layout.section("Throughput"):
     throughput_block()
 
 st.page_link("chapters/memory.py", label="Back to the memory page: seq2seq squeezes the source into one vector",
-             icon=":material/arrow_back:")
+             icon=":material/arrow_back:", query_params={"m_sec": "seq2seq"})
 layout.how_computed("head_to_head_how")
 layout.next_chapter("chapters/overview.py", "Back to the overview")

@@ -46,7 +46,7 @@ def test_curves_end_where_the_runs_do(sweep):
     last = curves.sort_values("step").groupby(["task", "distance", "model", "seed"]).last()
     for r in runs.itertuples():
         c = last.loc[(r.task, r.distance, r.model, r.seed)]
-        assert c.step == r.steps and abs(c.accuracy - r.accuracy) < 1e-6
+        assert c.step == r.steps and abs(c.accuracy - r.accuracy) < 1e-4    # the CSV keeps 5 significant digits
 
 
 @pytest.mark.parametrize("kind", models.available())
@@ -93,4 +93,4 @@ def test_a_live_run_repeats_the_shipped_seed_zero_run():
     curves = shipped.curves()
     ref = curves[(curves.task == "recall") & (curves.distance == 4) & (curves.model == "gru") & (curves.seed == 0)]
     assert r.trainers[0].curve.step == ref.step.tolist()
-    assert np.allclose(r.trainers[0].curve.accuracy, ref.accuracy, atol=1e-6)
+    assert np.allclose(r.trainers[0].curve.accuracy, ref.accuracy, atol=1e-4)
