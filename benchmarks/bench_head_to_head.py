@@ -40,13 +40,12 @@ def app(**query):
     for k, v in query.items():
         at.query_params[k] = v
     at.run()
-    at.switch_page(PAGE)
+    at.switch_page(PAGE).run()
     return at
 
 
 def default_view(repeats: int) -> None:
-    at = app()
-    at.run()                                   # warm: torch imported, shipped files cached
+    at = app()                                 # warm: torch imported, shipped files cached
 
     def rerun():
         at.run()

@@ -223,9 +223,8 @@ def throughput_block() -> None:
     m = tp[tp.target_params == target]
     model = modelled(tuple(dict.fromkeys(tp.model)))
     mm = model[model.target_params == target]
-    left, right = st.columns(2)
-    left.altair_chart(charts.throughput_chart(m), width="stretch")
-    right.altair_chart(charts.model_chart(mm, TIMING.model_tflops.default, TIMING.model_step_us.default), width="stretch")
+    st.altair_chart(charts.throughput_chart(m), width="stretch")
+    st.altair_chart(charts.model_chart(mm, TIMING.model_tflops.default, TIMING.model_step_us.default), width="stretch")
     st.caption(f"Measured: {tmeta.get('device_name', '?')}, {tmeta.get('threads', 1)} thread, batch {tmeta.get('batch')}, "
                f"load average {tmeta.get('load_start', ['?'])[0]} → {tmeta.get('load_end', ['?'])[0]} · "
                f"{tmeta.get('seconds', '?')} s · `{tmeta.get('command', '')}`. The model uses the timing lab's defaults.")

@@ -496,7 +496,7 @@ class HeadToHeadLimits:
     live_seconds: float = 60.0      # the hard time bound for one live run, all models together
     live_chunk: int = 25
     curve_x: Choice = Choice("training curves against", ("step", "seconds"), "step")
-    tp_size: Choice = Choice("models matched at", ("20000", "80000"), "20000")
+    tp_size: Choice = Choice("models matched at", ("20000", "80000"), "80000")
     live_steps: IntBound = IntBound("training steps per model", 25, 1000, 200)
     # Throughput (tokens per second of one training step) over sequence length and width.
     tp_lengths: tuple[int, ...] = (64, 256, 1024)

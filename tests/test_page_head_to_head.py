@@ -13,7 +13,7 @@ def run(**query):
 
 
 def claim(at) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith("#### "))
+    return next(m.value for m in at.markdown if " steps each" in m.value).strip("*# ")
 
 
 def specs(at) -> list[str]:
@@ -29,31 +29,32 @@ def test_default_view_paints_from_the_shipped_results():
     at = run()
     assert not at.exception and not at.error and not at.warning
     assert at.title[0].value == "Head to head"
-    assert claim(at).startswith("#### First-token recall, ") and "≥ 95% up to D = " in claim(at)
+    assert claim(at).startswith("First-token recall, ") and "≥ 95% up to D = " in claim(at)
     s = specs(at)
     assert any("accuracy vs distance D" in x for x in s) and any("Training curves at D = 16" in x for x in s)
     assert any("A MODEL of a parallel device" in x for x in s)
     assert "h2h_live" not in at.session_state
     notes = " ".join(m.value for m in at.markdown)
     assert "The articles say plain RNNs forget" in notes
-    assert any(l.proto.page == "chapters/memory.py" for l in at.get("page_link"))
+    back = [l.proto for l in at.get("page_link") if l.proto.page == "memory"]
+    assert back and back[0].query_string == "m_sec=seq2seq"          # the memory page's seq2seq section
 
 
 def test_tampered_link_is_clamped_with_messages():
     at = run(h_task="sort", h_D="5", h_models="rnn,bogus", h_steps="99999", h_size="<b>x</b>")
     assert not at.exception and not at.error
     text = " ".join(w.value for w in at.warning)
-    assert "“sort”" in text and "“bogus”" in text and "using 1000" in text and "“5”" in text
+    assert "“sort”" in text and "“bogus”" in text and "using 1,000" in text and "“5”" in text
     assert "\\<b\\>" in text                                   # echoed inert, never rendered
     assert at.session_state["h_steps"] == H2H.live_steps.hi and at.session_state["h_models"] == ["rnn"]
-    assert claim(at).startswith("#### First-token recall")
+    assert claim(at).startswith("First-token recall")
 
 
 def test_a_control_change_redraws_for_the_new_task():
     at = run()
     at.selectbox(key="h_task").set_value("copy").run()
     assert not at.exception
-    assert claim(at).startswith("#### Selective copy")
+    assert claim(at).startswith("Selective copy")
     assert any("Selective copy: accuracy vs distance D" in x for x in specs(at))
 
 

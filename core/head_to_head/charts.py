@@ -97,10 +97,10 @@ def curves_chart(shipped: pd.DataFrame, live: pd.DataFrame | None = None, x: str
 
 
 def throughput_chart(measured: pd.DataFrame, modelled: pd.DataFrame | None = None,
-                     title: str = "Training throughput vs sequence length", height: int = 380) -> alt.LayerChart:
+                     title: str = "Training throughput on this CPU, measured", height: int = 380) -> alt.LayerChart:
     """Tokens per second of one training step vs T (log–log): measured points (unstable ones hollow)."""
     keys = _legend_keys(measured)
-    colour = _colour(keys)
+    colour = _colour(keys, "top")
     shape = alt.Shape("name:N", scale=shape_scale(keys), title=None, legend=None)
     x = alt.X("T:Q", title="sequence length T", scale=alt.Scale(type="log", base=2), axis=alt.Axis(format="d"))
     y = alt.Y("tokens_per_s:Q", title="tokens per second (training)", scale=alt.Scale(type="log"),
@@ -120,7 +120,7 @@ def throughput_chart(measured: pd.DataFrame, modelled: pd.DataFrame | None = Non
 def model_chart(modelled: pd.DataFrame, tflops: float, step_us: float, height: int = 380) -> alt.LayerChart:
     """The work–span MODEL of a parallel device (not a measurement), tokens per second vs T."""
     keys = _legend_keys(modelled)
-    colour = _colour(keys)
+    colour = _colour(keys, "top")
     m = modelled.assign(name=modelled["model"].map(label))
     x = alt.X("T:Q", title="sequence length T", scale=alt.Scale(type="log", base=2), axis=alt.Axis(format="d"))
     y = alt.Y("tokens_per_s:Q", title="tokens per second (MODEL)", scale=alt.Scale(type="log"), axis=alt.Axis(format="~s"))

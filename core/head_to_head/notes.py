@@ -158,28 +158,41 @@ def replay_note(live_curves: pd.DataFrame, shipped_curves: pd.DataFrame, seed: i
             "the sweep is reproducible on this server."]
 
 
+def _ratio(a: float, b: float, what_a: str, what_b: str) -> str:
+    """'A trains r× as many tokens per second as B', always with r ≥ 1."""
+    (hi, lo), (x, y) = ((a, b), (what_a, what_b)) if a >= b else ((b, a), (what_b, what_a))
+    r = hi / lo
+    return f"the {x} trains {r:.0f}× as many tokens per second as the {y}" if r >= 10 else \
+        f"the {x} trains {r:.1f}× as many tokens per second as the {y}"
+
+
 def throughput_notes(measured: pd.DataFrame, modelled: pd.DataFrame, target: int) -> list[str]:
+    """This CPU against the work–span model, at the longest T; unstable points are named as such."""
     if measured.empty:
         return []
     m = measured[measured.target_params == target]
-    T = int(m["T"].max())
-    at = m[m["T"] == T].set_index("model")["tokens_per_s"]
+    T, T0 = int(m["T"].max()), int(m["T"].min())
     out = []
-    if "transformer" in at and "lstm" in at:
-        lo = m[m["T"] == int(m["T"].min())].set_index("model")["tokens_per_s"]
-        out.append(f"Measured on this CPU at T = {T}: the transformer trains {at['transformer'] / at['lstm']:.1f}× "
-                   f"as many tokens per second as the LSTM (at T = {int(m['T'].min())}: "
-                   f"{lo['transformer'] / lo['lstm']:.1f}×).")
-    flagged = int(measured["unstable"].sum())
+    at, lo = m[m["T"] == T].set_index("model"), m[m["T"] == T0].set_index("model")
+    if "transformer" in at.index and "lstm" in at.index:
+        rough = bool(at.loc[["transformer", "lstm"], "unstable"].any() or lo.loc[["transformer", "lstm"], "unstable"].any())
+        out.append(f"Measured on this CPU, one thread, at T = {T}: "
+                   + _ratio(at.tokens_per_s["transformer"], at.tokens_per_s["lstm"], "transformer", "LSTM")
+                   + f" (at T = {T0}: " + _ratio(lo.tokens_per_s["transformer"], lo.tokens_per_s["lstm"], "transformer", "LSTM")
+                   + ")" + (" — some of these points are flagged unstable, so read the ratio as rough" if rough else "")
+                   + ". One thread has no parallel units for attention to fill, and attention's work grows as T².")
+    flagged = int(m["unstable"].sum())
     if flagged:
-        out.append(f"{flagged} measured point{'s are' if flagged != 1 else ' is'} flagged unstable (IQR/median above "
-                   f"{H2H.tp_unstable:.0%} after re-measuring): read {'them' if flagged != 1 else 'it'} as rough.")
+        out.append(f"{flagged} of these {len(m)} measured points {'are' if flagged != 1 else 'is'} flagged unstable "
+                   f"(IQR/median above {H2H.tp_unstable:.0%} after re-measuring twice, on a busy host): hollow in the chart.")
     if len(modelled):
         mm = modelled[(modelled.target_params == target) & (modelled["T"] == T)].set_index("model")["tokens_per_s"]
         if "transformer" in mm and "lstm" in mm:
-            out.append(f"In the work–span MODEL of a parallel device the same ratio at T = {T} is "
-                       f"{mm['transformer'] / mm['lstm']:,.0f}×: there the LSTM's {T} dependent steps, not its "
-                       "arithmetic, set its time — the articles' reason the switch was so complete.")
+            out.append(f"In the work–span MODEL of a parallel device, at T = {T} "
+                       + _ratio(mm["transformer"], mm["lstm"], "transformer", "LSTM")
+                       + f": there the LSTM's {T} dependent steps, not its arithmetic, set its time, while minGRU's "
+                       "scan needs only about log₂T of them — the articles' reason the switch was so complete, and why "
+                       "linear recurrences came back.")
     return out
 
 
