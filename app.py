@@ -17,6 +17,7 @@ PAGES = [
     st.Page("chapters/attention_maps.py", title="Attention maps", icon=":material/grid_on:", url_path="attention_maps"),
     st.Page("chapters/attention_price.py", title="Attention's price", icon=":material/memory_alt:", url_path="attention_price"),
     st.Page("chapters/scan.py", title="Recurrence strikes back", icon=":material/replay:", url_path="scan"),
+    st.Page("chapters/head_to_head.py", title="Head to head", icon=":material/sports_score:", url_path="head_to_head"),
 ]
 
 page = st.navigation(PAGES)
