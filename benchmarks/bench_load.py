@@ -36,7 +36,7 @@ from tests.browser import ARGS, CHART, CHROMIUM  # noqa: E402
 from tests.urlkeys import pages  # noqa: E402
 
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
-SWEEP_BUTTON = re.compile(r"^(run|start|measure)", re.I)   # a sweep that waits for a click
+SWEEP_BUTTON = re.compile(r"^(run|start)\b.*(sweep|timing|measure)", re.I)  # a sweep that waits for a click (not "Measure again")
 
 
 def tree_rss_mb(pid: int) -> float:

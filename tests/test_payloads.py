@@ -212,3 +212,18 @@ def test_uploaded_result_fields_render_inert(server, browser, tmp_path, name):
     page.context.close()
     assert n_exc == 0, exc
     assert bad == [] and foreign == [], (bad, foreign)
+
+
+TEXT_BOX_PAYLOAD = f"`![{MARK}](http://{HOST}/p.png) [{MARK} fix](http://evil.example/) :red[{MARK}] ${MARK}$"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.url_path or "overview" for p in PAGES])
+def test_payloads_typed_into_every_text_box_render_inert(page):
+    at = open_with(page, dict(CHEAP.get(page.script, {})))
+    boxes = [("text_input", i) for i in range(len(at.text_input))] + [("text_area", i) for i in range(len(at.text_area))]
+    if not boxes:
+        pytest.skip("no text box on this page")
+    for kind, i in boxes:
+        getattr(at, kind)[i].input(TEXT_BOX_PAYLOAD).run()
+        assert not at.exception, (kind, i, [e.value for e in at.exception][:1])
+        assert problems(at) == [], (kind, i)
