@@ -20,7 +20,8 @@ def notices(at) -> str:
 
 
 def claim(at) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith("#### "))
+    """The claim sentence (layout.claim: one h4 line)."""
+    return next(m.value[5:] for m in at.markdown if m.value.startswith("#### "))
 
 
 def charts(at):
@@ -37,7 +38,7 @@ def test_default_view():
     assert at.title[0].value == "Fixed-size memory"
     assert not at.error and not at.warning
     assert not at.tabs and at.radio(key="m_sec").value == "forgetting"
-    assert claim(at) == ("#### The LSTM squeezes all 141 tokens into 128 numbers; a transformer layer keeps 9,024 "
+    assert claim(at) == ("The LSTM squeezes all 141 tokens into 128 numbers; a transformer layer keeps 9,024 "
                          "for them (70×), one per token and width.")
     assert len(charts(at)) == 3       # the main view (one chart, one step slider), sensitivity, probe
     step = scrub(at)["params"][0]
@@ -87,8 +88,9 @@ def test_emoji_and_right_to_left_text_work(text, token_count):
 def test_words_and_synthetic_inputs():
     at = run(m_tok="words", m_text="one two three, four", **SMALL)
     assert not at.exception and "for these 5 tokens" in notices(at)
-    at = run(m_src="synthetic", m_T=30, m_cell="gru", **SMALL)
+    at = run(m_src="synthetic", m_T=30, m_cell="gru", m_t=50, **SMALL)
     assert not at.exception and "The GRU carries **16 numbers**" in notices(at)
+    assert any("past the end of this input (30 tokens)" in i.value for i in at.info)
 
 
 def test_tampered_link_values_get_messages_not_tracebacks():
@@ -98,7 +100,6 @@ def test_tampered_link_values_get_messages_not_tracebacks():
     for fragment in ("“abc”", "“transformer”", "“9999”", "“nan”", "“zz”", "“x”"):
         assert fragment in warnings, fragment
     assert at.selectbox(key="m_cell").value == "lstm"
-    assert any("past the end of this input" in i.value for i in at.info)      # m_t = 200 > 141 tokens
 
 
 def test_overlong_or_empty_text_in_the_link_gets_a_message_and_never_goes_back_into_the_link():
@@ -115,7 +116,7 @@ def test_overlong_or_empty_text_in_the_link_gets_a_message_and_never_goes_back_i
 def test_a_sequence_of_changes_keeps_every_setting_across_sections_and_pages():
     at = run(**SMALL)
     at.selectbox(key="m_cell").set_value("gru").run()
-    assert not at.exception and claim(at).startswith("#### The GRU")
+    assert not at.exception and claim(at).startswith("The GRU")
     at.slider(key="m_rho").set_value(0.8).run()
     at.radio(key="m_sec").set_value("size").run()
     assert not at.exception and "GRU probe vs state size N" in json.dumps([json.loads(c.proto.spec) for c in charts(at)])
@@ -130,9 +131,9 @@ def test_a_sequence_of_changes_keeps_every_setting_across_sections_and_pages():
 def test_the_overview_shows_what_this_page_measured():
     at = run(**SMALL)
     at.switch_page("chapters/overview.py").run()
-    table = at.dataframe[0].value
-    row = table[table["property"] == "Long-range dependencies"]
-    text = row["measured"].item()
+    table = next(m.value for m in at.markdown if "Long-range dependencies" in m.value)
+    line = next(r for r in table.splitlines() if r.startswith("| Long-range dependencies |"))
+    text = line.split(" | ")[-1]
     assert text.startswith("probe reads k steps back up to: RNN ") and "attention" in text and "N = 16" in text
 
 
