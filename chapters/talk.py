@@ -73,7 +73,7 @@ def stage() -> None:
     scene, live = SCENES[n - 1], ss.setdefault("talk_live", {})
     only_shipped = bool(ss.get("shipped"))
     left, right = st.columns([3, 1.05], gap="medium")
-    left.markdown(f"### {n} / {N} · {scene.group}")
+    left.title(f"{n} / {N} · {scene.group}", anchor=False)
     sentence = left.empty()
     with right:
         navigation(n)

@@ -50,28 +50,34 @@ def file_stem(page: str, name: str, settings: dict | None = None) -> str:
     return "_".join(p for p in parts if p)[:MAX_STEM]
 
 
-def _all_encodings(node, out: list) -> list:
-    """Every `encoding` block with an x and a y in a (possibly layered/faceted) spec, in order."""
+SECONDARY_MARKS = ("rule", "text", "area", "errorbar", "errorband")
+
+
+def _all_encodings(node, out: list, mark=None) -> list:
+    """(mark type, encoding) of every block with an x and a y in a (layered/faceted) spec, in order."""
     if isinstance(node, dict):
+        m = node.get("mark", mark)
+        m = m.get("type") if isinstance(m, dict) else m
         enc = node.get("encoding")
         if isinstance(enc, dict) and "x" in enc and "y" in enc:
-            out.append(enc)
+            out.append((m, enc))
         for key in ("layer", "spec", "hconcat", "vconcat", "concat"):
             sub = node.get(key)
             for child in (sub if isinstance(sub, list) else [sub] if sub else []):
-                _all_encodings(child, out)
+                _all_encodings(child, out, m)
     return out
 
 
 def _encodings(spec: dict, data: pd.DataFrame) -> dict | None:
-    """The encoding that best describes the data: one coloured by a column of it, else the first."""
+    """The encoding that best describes the data: a main mark (not a rule or a label), coloured by a
+    column of the data if one is, else the first main mark, else the first of all."""
     found = _all_encodings(spec, [])
-    for enc in found:
+    main = [e for m, e in found if m not in SECONDARY_MARKS] or [e for _, e in found]
+    for enc in main:
         colour = (enc.get("color") or {}).get("field") if isinstance(enc.get("color"), dict) else None
-        y = enc["y"].get("field") if isinstance(enc["y"], dict) else None
-        if colour in data and y in data:
+        if colour in data:
             return enc
-    return found[0] if found else None
+    return main[0] if main else None
 
 
 def _title(spec: dict) -> str:
@@ -89,42 +95,63 @@ def _fmt(v) -> str:
     return f"{v:,}" if isinstance(v, int) else str(v)
 
 
-def _field(enc: dict, channel: str) -> tuple[str | None, str]:
+def _field(enc: dict, channel: str) -> tuple[str | None, str, str]:
     e = enc.get(channel) or {}
-    field = e.get("field") if isinstance(e, dict) else None
-    title = e.get("title") if isinstance(e, dict) else None
-    return field, str(title or field or channel)
+    if not isinstance(e, dict):
+        return None, channel, ""
+    return e.get("field"), str(e.get("title") or e.get("field") or channel), str(e.get("type", ""))
+
+
+def _chart_data(spec: dict, data: pd.DataFrame, needed: list[str]) -> pd.DataFrame:
+    """`data` if it holds the columns, else the chart's own dataset that does (derived columns)."""
+    if all(c in data for c in needed):
+        return data
+    for rows in spec.get("datasets", {}).values():
+        frame = pd.DataFrame(rows)
+        if all(c in frame for c in needed):
+            return frame
+    return data
+
+
+def _series(g: pd.DataFrame, x: str, y: str) -> str:
+    g = g.dropna(subset=[x, y])
+    if g.empty:
+        return "no values"
+    if pd.api.types.is_numeric_dtype(g[x]) and pd.api.types.is_numeric_dtype(g[y]):
+        g = g.sort_values(x)
+        first, last = g.iloc[0], g.iloc[-1]
+        return f"from {_fmt(first[y])} at {_fmt(first[x])} to {_fmt(last[y])} at {_fmt(last[x])}"
+    cat, num = (x, y) if pd.api.types.is_numeric_dtype(g[y]) else (y, x)
+    if not pd.api.types.is_numeric_dtype(g[num]):
+        return f"{len(g)} values"
+    return ", ".join(f"{r[cat]} {_fmt(r[num])}" for _, r in g.head(6).iterrows()) + (" …" if len(g) > 6 else "")
 
 
 def describe(chart: alt.TopLevelMixin, data: pd.DataFrame, max_groups: int = 6) -> str:
-    """One paragraph for a screen reader: the title, the axes, and per series its first and last point."""
-    spec = chart.to_dict(validate=False) if not isinstance(chart, dict) else chart
+    """One paragraph for a screen reader: the title, the axes, and per series its first and last
+    point (a line), its values (bars) or the range of its colour (a heatmap)."""
+    if isinstance(chart, dict):
+        spec = chart
+    else:
+        with alt.data_transformers.disable_max_rows():
+            spec = chart.to_dict(validate=False)
     text = _title(spec) + "."
     if data is None or data.empty:
         return text
     enc = _encodings(spec, data)
     if enc is None:
-        return text + (f" {len(data)} rows of data." if data is not None else "")
-    (x, xt), (y, yt) = _field(enc, "x"), _field(enc, "y")
-    colour, _ = _field(enc, "color")
-    text += f" {yt} against {xt}."
-    if x not in data or y not in data:
         return text + f" {len(data):,} rows of data."
-    groups = data.groupby(colour, sort=False) if colour in data else [(None, data)]
-    parts = []
-    for i, (name, g) in enumerate(groups):
-        if i == max_groups:
-            parts.append("…")
-            break
-        g = g.dropna(subset=[x, y])
-        if g.empty:
-            continue
-        if pd.api.types.is_numeric_dtype(g[x]):
-            g = g.sort_values(x)
-            first, last = g.iloc[0], g.iloc[-1]
-            span = f"from {_fmt(first[y])} at {_fmt(first[x])} to {_fmt(last[y])} at {_fmt(last[x])}"
-        else:
-            top = g.loc[g[y].idxmax()] if pd.api.types.is_numeric_dtype(g[y]) else g.iloc[0]
-            span = f"largest {_fmt(top[y])} at {_fmt(top[x])}"
-        parts.append((f"{name}: " if name is not None else "") + span)
-    return text + " " + "; ".join(parts) + "."
+    (x, xt, _), (y, yt, _) = _field(enc, "x"), _field(enc, "y")
+    colour, ct, ctype = _field(enc, "color")
+    data = _chart_data(spec, data, [c for c in (x, y) if c])
+    if x not in data or y not in data:
+        return text + f" {yt} against {xt}; {len(data):,} rows of data."
+    if ctype == "quantitative" and colour in data:
+        top = data.loc[data[colour].idxmax()]
+        return text + (f" A grid of {ct} by {yt} and {xt}: {len(data):,} cells from {_fmt(data[colour].min())} "
+                       f"to {_fmt(data[colour].max())}, the largest at {yt} {top[y]}, {xt} {top[x]}.")
+    text += f" {yt} against {xt}."
+    grouped = colour in data and colour not in (x, y)
+    groups = list(data.groupby(colour, sort=False)) if grouped else [(None, data)]
+    parts = [(f"{name}: " if name is not None else "") + _series(g, x, y) for name, g in groups[:max_groups]]
+    return text + " " + "; ".join(parts) + ("; …" if len(groups) > max_groups else "") + "."

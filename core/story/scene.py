@@ -38,7 +38,7 @@ class SceneData:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        rows = json.loads(self.frame.to_json(orient="records", double_precision=10))
+        rows = [_plain(r) for r in self.frame.to_dict(orient="records")]   # exact floats, NaN → null
         return {"values": _plain(self.values), "meta": _plain(self.meta), "columns": list(self.frame.columns),
                 "rows": rows}
 
