@@ -1,6 +1,9 @@
 """The quiz: predict, commit your guess, then see the computed answer and where the story shows it."""
 import streamlit as st
 
+from ui import warmup
+
+warmup.wait()  # torch is being imported on a background thread; importing it here at the same time races
 from core.story import quiz
 from core.story.scenes import BY_SLUG as SCENES, number
 from ui import layout

@@ -8,6 +8,9 @@ fragment, so moving between scenes redraws the stage without rerunning the page.
 """
 import streamlit as st
 
+from ui import warmup
+
+warmup.wait()  # torch is being imported on a background thread; importing it here at the same time races
 from core.benchmark import TIMING_LOCK
 from core.config import IntBound
 from core.story import figures, snippets
@@ -103,8 +106,8 @@ def stage() -> None:
         source_box.caption(f"{where} · {m.get('device', '?')} · {m.get('threads', '?')} thread(s)"
                            + (f" · load {m['load_avg'][0]:.1f}" if m.get("load_avg") else ""))
         if scene.noisy(data):
-            source_box.warning("The host was busy while this was timed: noisy, not a finding.",
-                               icon=":material/warning:")
+            source_box.caption(":orange[:material/warning: The host was busy while this was timed: noisy, "
+                               "not a finding.]")
         with row:
             export.export_menu(chart, data.frame, page="talk", name=scene.slug, key="talk_fig",
                                settings={"scene": n, "result": "live" if is_live else "shipped"},

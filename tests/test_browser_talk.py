@@ -36,8 +36,13 @@ def heading(page) -> str:
 
 
 def settle(page) -> None:
+    """Until the script is idle and the frontend has drawn the chart and the buttons (on a busy
+    host Streamlit's lazily loaded widget code can take seconds after the script finished)."""
     page.wait_for_timeout(400)
     wait_for_app(page)
+    page.wait_for_selector("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg",
+                           timeout=90_000)
+    page.get_by_role("button", name=re.compile("▶")).wait_for(timeout=90_000)
 
 
 def check_scene(page, n: int, height: int) -> None:
@@ -53,10 +58,11 @@ def test_every_scene_by_clicker_fits_one_screen_offline(server, browser, size):
     w, h = size
     foreign: list[str] = []
     page = open_page(browser, f"{server}/talk", w, h, foreign=foreign)
+    settle(page)
     check_scene(page, 1, h)
     for n in range(2, N + 1):
         page.keyboard.press("PageDown")
-        page.wait_for_function(f"() => /[?&]scene={n}(&|$)/.test(location.search)", timeout=30_000)
+        page.wait_for_function(f"() => /[?&]scene={n}(&|$)/.test(location.search)", timeout=60_000)
         settle(page)
         check_scene(page, n, h)
     assert foreign == [], f"requests to other hosts: {foreign[:5]}"
@@ -65,14 +71,15 @@ def test_every_scene_by_clicker_fits_one_screen_offline(server, browser, size):
 
 def test_keys_and_buttons_move_both_ways(server, browser):
     page = open_page(browser, f"{server}/talk?scene=5", 1280, 720)
+    settle(page)
     assert heading(page).startswith(f"5 / {N}")
     for key, want in (("PageUp", 4), ("ArrowRight", 5), ("ArrowLeft", 4)):
         page.keyboard.press(key)
-        page.wait_for_function(f"() => /[?&]scene={want}(&|$)/.test(location.search)", timeout=30_000)
+        page.wait_for_function(f"() => /[?&]scene={want}(&|$)/.test(location.search)", timeout=60_000)
         settle(page)
         assert heading(page).startswith(f"{want} / {N}")
     page.get_by_role("button", name=re.compile("▶")).click()
-    page.wait_for_function("() => /[?&]scene=5(&|$)/.test(location.search)", timeout=30_000)
+    page.wait_for_function("() => /[?&]scene=5(&|$)/.test(location.search)", timeout=60_000)
     settle(page)
     assert heading(page).startswith(f"5 / {N}")
     page.context.close()
@@ -80,6 +87,7 @@ def test_keys_and_buttons_move_both_ways(server, browser):
 
 def test_deep_link_and_tampered_scene(server, browser):
     page = open_page(browser, f"{server}/talk?scene={N}", 1920, 1080)
+    settle(page)
     check_scene(page, N, 1080)
     page.context.close()
     page = open_page(browser, f"{server}/talk?scene=999", 1280, 720)

@@ -18,7 +18,7 @@ from core.story.__main__ import main as cli
 from core.story.scenes import BY_SLUG, SCENES, number
 from tests.conftest import ROOT
 
-CHEAP = ["vanishing", "gate", "path", "order", "heads", "matrix"]
+CHEAP = ["vanishing", "gate", "path", "order", "heads", "matrix", "scan", "gives_up"]
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,7 @@ def test_the_story_covers_every_claim_group_in_order():
     for g in ("The sequential chain", "% of the device used", "The seed's snippet", "Vanishing gradients",
               "The LSTM's gate arithmetic", "Clipping", "The fixed-size state", "Seq2seq with and without attention",
               "Attention's every step", "Permutation and position", "Heads", "The T×T price", "Streaming",
-              "The edge", "Where each side wins"):
+              "The edge", "Where each side wins", "Recurrence strikes back", "What the scan gives up"):
         assert g in groups
     assert len({s.slug for s in SCENES}) == len(SCENES)
     assert number(SCENES[0].slug) == 1 and number(SCENES[-1].slug) == len(SCENES)

@@ -115,7 +115,8 @@ def talk(chart: alt.TopLevelMixin, height: int = TALK_HEIGHT) -> alt.TopLevelMix
     # Fill the column's width but keep `height` for the plot itself: with Streamlit's default
     # "fit", talk-size titles, axes and legends would be taken out of the plot's height.
     chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-    return style(chart, scale=TALK)
+    # A y title longer than the plot would stretch the figure below the screen: cut it at the plot's height.
+    return style(chart, scale=TALK).configure_axisY(titleLimit=height)
 
 
 def spread(df: pd.DataFrame) -> float | None:
