@@ -122,7 +122,7 @@ def _first_reading(v: dict) -> float:
 snippet = Scene(
     "snippet", "The seed's snippet", "One time.time() reading is not a measurement", "timing_lab",
     compute=_snippet,
-    chart=lambda d: talk(tcharts.snippet_bars(d.frame), height=90),
+    chart=lambda d: talk(tcharts.snippet_bars(d.frame).properties(height=80, width=520), height=None),
     sentence=lambda d: (f"The seed's one-shot timer read attention at {_first_reading(d.values):.1f}× its median of "
                         f"repeats; measured properly, the loop takes {d.values['proper_rnn_ms']:.0f} ms and attention "
                         f"{d.values['proper_attn_ms']:.0f} ms."),

@@ -108,15 +108,17 @@ class Scene:
         return self.timed and ((spread is not None and spread > NOISY_SPREAD) or load > cores)
 
 
-def talk(chart: alt.TopLevelMixin, height: int = TALK_HEIGHT) -> alt.TopLevelMixin:
-    """A chapter's chart re-styled in talk type and given the talk height (where it has one height)."""
-    if isinstance(chart, (alt.Chart, alt.LayerChart)):
-        chart = chart.properties(height=height)
-    # Fill the column's width but keep `height` for the plot itself: with Streamlit's default
-    # "fit", talk-size titles, axes and legends would be taken out of the plot's height.
-    chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+def talk(chart: alt.TopLevelMixin, height: int | None = TALK_HEIGHT) -> alt.TopLevelMixin:
+    """A chapter's chart re-styled in talk type and given the talk height (where it has one height;
+    `height=None` for a chart faceted through its encoding, which keeps its own size)."""
+    if height is not None and isinstance(chart, (alt.Chart, alt.LayerChart)):
+        # Fill the column's width but keep `height` for the plot itself: with Streamlit's default
+        # "fit", talk-size titles, axes and legends would be taken out of the plot's height.
+        # (Faceted and concatenated charts keep their own sizes: Vega-Lite cannot fit them.)
+        chart = chart.properties(height=height,
+                                 autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     # A y title longer than the plot would stretch the figure below the screen: cut it at the plot's height.
-    return style(chart, scale=TALK).configure_axisY(titleLimit=height)
+    return style(chart, scale=TALK).configure_axisY(titleLimit=height or TALK_HEIGHT)
 
 
 def spread(df: pd.DataFrame) -> float | None:
