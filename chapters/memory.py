@@ -49,7 +49,7 @@ def forgetting_setup() -> ForgettingSetup:
 @st.fragment
 def main_view() -> None:
     claim = st.empty()
-    controls, chart = layout.main_columns(1.0, 2.6)
+    controls, chart = layout.main_columns()
     with controls:
         st.radio("Input", L.source.options, key="m_src", horizontal=True,
                  format_func={"text": "your text", "synthetic": "random letters"}.get)
@@ -87,7 +87,7 @@ def main_view() -> None:
         steps = len(tr.labels)
         if cut:
             st.warning(cut, icon=":material/content_cut:")
-        if ss.m_t > steps:
+        if steps < ss.m_t != L.step.default:          # the default (the last allowed step) means "the end"
             st.info(f"Step $t$ = {ss.m_t} is past the end of this input ({steps} tokens); the slider starts at "
                     f"step {steps}.", icon=":material/info:")
         t = min(ss.m_t, steps)
@@ -95,7 +95,7 @@ def main_view() -> None:
         matrix = tr.c if ss.m_q == "c" else tr.h if ss.m_q == "h" else tr.gates[ss.m_q]
         st.altair_chart(charts.scrub_chart(tr, df, matrix, ss.m_q, ss.m_pl, t, L.heatmap_cells), width="content")
         st.caption("Drag the step slider under the chart: every step is already computed, so the ring, the box "
-                   f"and the rules move without waiting. Explained variance PC1/PC2/PC3: "
+                   f"and the rules move without waiting. Dot colour = step, dark to light. Explained variance PC1/PC2/PC3: "
                    f"{' / '.join(f'{v:.0%}' for v in tr.pca.ratio)} (recurrent) · "
                    f"{' / '.join(f'{v:.0%}' for v in tr.z_pca.ratio)} (transformer).")
         layout.claim(notes.claim(tr), slot=claim)

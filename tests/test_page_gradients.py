@@ -19,7 +19,9 @@ def notice(at) -> str:
 
 
 def claim(at) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith("#### "))
+    """The claim sentence (layout.claim: one bold line)."""
+    return next(m.value for m in at.markdown if m.value.startswith("**") and m.value.endswith("**")
+                and m.value.count("**") == 2)
 
 
 def charts(at) -> list[dict]:
@@ -70,7 +72,7 @@ def test_tampered_link_gives_clear_messages_and_a_clamped_view():
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning)
     assert "“abc”" in warnings and "not a number" in warnings
-    assert "“1000000000”" in warnings and "using 1000" in warnings
+    assert "“1000000000”" in warnings and "using 1,000" in warnings
     assert "“bogus”" in warnings and "“nope”" in warnings
     assert at.slider(key="g_T").value == 1000 and at.slider(key="g_rho").value == 0.9
     assert "within T = 1000" in notice(at) or "steps for the tanh RNN" in notice(at)

@@ -20,7 +20,9 @@ def notices(at) -> str:
 
 
 def claim(at) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith("#### "))
+    """The claim sentence (layout.claim: one bold line)."""
+    return next(m.value for m in at.markdown if m.value.startswith("**") and m.value.endswith("**")
+                and m.value.count("**") == 2)
 
 
 def charts(at):
@@ -37,8 +39,8 @@ def test_default_view():
     assert at.title[0].value == "Fixed-size memory"
     assert not at.error and not at.warning
     assert not at.tabs and at.radio(key="m_sec").value == "forgetting"
-    assert claim(at) == ("#### The LSTM squeezes all 141 tokens into 128 numbers; a transformer layer keeps 9,024 "
-                         "for them (70×), one per token and width.")
+    assert claim(at) == ("**The LSTM squeezes all 141 tokens into 128 numbers; a transformer layer keeps 9,024 "
+                         "for them (70×), one per token and width.**")
     assert len(charts(at)) == 3       # the main view (one chart, one step slider), sensitivity, probe
     step = scrub(at)["params"][0]
     assert step["name"] == "step" and step["bind"]["input"] == "range" and step["bind"]["max"] == 141
@@ -87,8 +89,9 @@ def test_emoji_and_right_to_left_text_work(text, token_count):
 def test_words_and_synthetic_inputs():
     at = run(m_tok="words", m_text="one two three, four", **SMALL)
     assert not at.exception and "for these 5 tokens" in notices(at)
-    at = run(m_src="synthetic", m_T=30, m_cell="gru", **SMALL)
+    at = run(m_src="synthetic", m_T=30, m_cell="gru", m_t=50, **SMALL)
     assert not at.exception and "The GRU carries **16 numbers**" in notices(at)
+    assert any("past the end of this input (30 tokens)" in i.value for i in at.info)
 
 
 def test_tampered_link_values_get_messages_not_tracebacks():
@@ -98,7 +101,6 @@ def test_tampered_link_values_get_messages_not_tracebacks():
     for fragment in ("“abc”", "“transformer”", "“9999”", "“nan”", "“zz”", "“x”"):
         assert fragment in warnings, fragment
     assert at.selectbox(key="m_cell").value == "lstm"
-    assert any("past the end of this input" in i.value for i in at.info)      # m_t = 200 > 141 tokens
 
 
 def test_overlong_or_empty_text_in_the_link_gets_a_message_and_never_goes_back_into_the_link():
@@ -115,7 +117,7 @@ def test_overlong_or_empty_text_in_the_link_gets_a_message_and_never_goes_back_i
 def test_a_sequence_of_changes_keeps_every_setting_across_sections_and_pages():
     at = run(**SMALL)
     at.selectbox(key="m_cell").set_value("gru").run()
-    assert not at.exception and claim(at).startswith("#### The GRU")
+    assert not at.exception and claim(at).startswith("**The GRU")
     at.slider(key="m_rho").set_value(0.8).run()
     at.radio(key="m_sec").set_value("size").run()
     assert not at.exception and "GRU probe vs state size N" in json.dumps([json.loads(c.proto.spec) for c in charts(at)])

@@ -48,7 +48,7 @@ def test_tampered_url_values_get_messages_and_are_clamped():
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning)
     assert "“abc”" in warnings and "not a whole number" in warnings
-    assert "hidden units N" in warnings and "using 4096" in warnings
+    assert "hidden units N" in warnings and "using 4,096" in warnings
     assert "“float8”" in warnings and "“mamba”" in warnings
     assert "using 128" in warnings
     assert at.number_input(key="p_T").value == 4096

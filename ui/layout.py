@@ -44,7 +44,7 @@ def intro(prose_name: str, label: str = "About this chapter") -> None:
 
 def claim(sentence: str, slot=None) -> None:
     """The chapter's claim as measured, one sentence written by the caller from the numbers."""
-    (slot or st).markdown(f"**{sentence}**")
+    (slot or st).markdown(f"#### {sentence}")
 
 
 def main_columns(controls: float = 1.0, chart: float = 3.0):

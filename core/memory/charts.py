@@ -50,7 +50,7 @@ def trajectory_view(df: pd.DataFrame, prefix: str, plane: str, title: str, param
     base = alt.Chart(df).encode(x=x, y=y)
     path = base.mark_line(color="#999999", strokeWidth=1.5, opacity=0.5).encode(order="t:Q")
     dots = base.mark_circle(size=60, opacity=0.9).encode(
-        color=alt.Color("t:Q", scale=TIME, title="step t", legend=alt.Legend(orient="right", gradientLength=140)),
+        color=alt.Color("t:Q", scale=TIME, title="step t", legend=None),
         tooltip=["t", "token", alt.Tooltip(f"{a}:Q", format=".3f"), alt.Tooltip(f"{b}:Q", format=".3f")])
     here = base.transform_filter(alt.datum.t == param)
     ring = here.mark_point(size=500, strokeWidth=4, color=VERMILLION)
@@ -96,20 +96,21 @@ def heatmap_view(m: np.ndarray, name: str, labels: list[str], max_cells: int, pa
     lim = float(np.nanmax(np.abs(m))) or 1.0
     scale = (alt.Scale(scheme="blueorange", domain=[-lim, lim]) if name in SIGNED
              else alt.Scale(scheme="viridis", domain=[0, 1]))
-    agg = "" if bt == bu == 1 else f" (each cell averages {bt} step{'s' * (bt != 1)} × {bu} unit{'s' * (bu != 1)})"
+    agg = "" if bt == bu == 1 else f" (blocks of {bt} step{'s' * (bt != 1)} × {bu} unit{'s' * (bu != 1)})"
     df = df.assign(x0=df.t0 - 0.5, x1=df.t1 + 0.5)
     steps = m.shape[0]
     rect = alt.Chart(df).mark_rect().encode(
         x=alt.X("x0:Q", scale=_steps(steps), axis=_step_axis(labels if bt == 1 else None, last=False)), x2="x1",
         y=alt.Y("u0:Q", title="unit", scale=alt.Scale(domain=[0, m.shape[1]], nice=False)), y2="u1",
-        color=alt.Color("value:Q", scale=scale, title=name, legend=alt.Legend(orient="right", gradientLength=120)),
+        color=alt.Color("value:Q", scale=scale, title=name, legend=alt.Legend(
+            orient="top", direction="horizontal", gradientLength=160, titleOrient="left")),
         tooltip=[alt.Tooltip("t0", title="from step"), alt.Tooltip("t1", title="to step"), alt.Tooltip("u0", title="unit"),
                  alt.Tooltip("value:Q", format=".3f")])
     marks = pd.DataFrame({"t": np.arange(1, steps + 1)})
     box = alt.Chart(marks).transform_filter(alt.datum.t == param).transform_calculate(
         a="datum.t - 0.5", b="datum.t + 0.5").mark_rect(fill=None, stroke=VERMILLION, strokeWidth=3).encode(
         x=alt.X("a:Q", scale=_steps(steps)), x2="b:Q")
-    return alt.layer(rect, box).properties(width=width, height=200, title=f"{name} per unit and step{agg}")
+    return alt.layer(rect, box).properties(width=width, height=160, title=f"{name}, unit × step{agg}")
 
 
 def metrics_views(df: pd.DataFrame, lag: int, param: alt.Parameter, width: int) -> list[alt.LayerChart]:
@@ -129,18 +130,20 @@ def metrics_views(df: pd.DataFrame, lag: int, param: alt.Parameter, width: int) 
             tooltip=["t", "token", alt.Tooltip(f"{col}:Q", format=".3f")])
         rule = alt.Chart(df).transform_filter(alt.datum.t == param).mark_rule(color=VERMILLION, strokeWidth=3).encode(
             x=alt.X("t:Q", scale=_steps(steps)))
-        rows.append(alt.layer(line, rule).properties(width=width, height=90))
+        rows.append(alt.layer(line, rule).properties(width=width, height=80))
     return rows
 
 
 def scrub_chart(tr: Trajectory, df: pd.DataFrame, matrix: np.ndarray, name: str, plane: str, start: int,
-                max_cells: int, width: int = 620) -> alt.VConcatChart:
+                max_cells: int, width: int = 430) -> alt.VConcatChart:
     """The main view as one chart: both models' trajectories, the heatmap of `name` and the per-step
-    metrics, all marking the step of one slider that moves in the browser (every step precomputed)."""
+    metrics, all marking the step of one slider that moves in the browser (every step precomputed).
+    `width` is the views' width: with the axes the chart is ~80 px wider, within the first screen's
+    chart column at 1280 px. Colour means the step in both trajectories (the caption says so)."""
     param = step_param(len(df), min(max(1, start), len(df)))
-    half = (width - 40) // 2
-    top = alt.hconcat(trajectory_view(df, "rnn", plane, f"{CELL_NAMES.get(tr.kind, tr.kind)} hidden state", param, half, 250),
-                      trajectory_view(df, "attn", plane, "transformer layer, per token", param, half, 250),
+    half = (width - 70) // 2
+    top = alt.hconcat(trajectory_view(df, "rnn", plane, f"{CELL_NAMES.get(tr.kind, tr.kind)} state", param, half, 210),
+                      trajectory_view(df, "attn", plane, "transformer, per token", param, half, 210),
                       spacing=24)
     chart = alt.vconcat(top, heatmap_view(matrix, name, list(df.token), max_cells, param, width),
                         *metrics_views(df, tr.lag, param, width), spacing=10).add_params(param)
