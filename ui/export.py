@@ -6,6 +6,7 @@ description written from the data (read by screen readers as the chart's label).
 """
 from __future__ import annotations
 
+import json
 from typing import Callable
 from urllib.parse import urlencode
 
@@ -32,21 +33,27 @@ def view_link(extra: dict | None = None) -> str:
 
 def export_menu(chart: alt.TopLevelMixin, data: pd.DataFrame | Callable[[], pd.DataFrame], *, page: str, name: str,
                 settings: dict | None = None, snippet: str | None = None, key: str, link: dict | None = None,
-                description: str | None = None) -> None:
-    """A compact "Export" popover: PNG, SVG, CSV (each built on click), the snippet, the link."""
+                description: str | None = None, meta: dict | None = None) -> None:
+    """A compact "Export" popover: PNG, SVG, CSV (and JSON with `meta`), each built on click; the
+    snippet; the link."""
     stem = figures.file_stem(page, name, settings)
 
     def frame() -> pd.DataFrame:
         return data() if callable(data) else data
 
     with st.popover("Export", icon=":material/download:", help="Figure as PNG or SVG, its data, code, a link"):
-        c1, c2, c3 = st.columns(3)
+        c1, c2, c3, *c4 = st.columns(4 if meta is not None else 3)
         c1.download_button("PNG", lambda: _render(figures.spec_json(chart), "png"), f"{stem}.png", "image/png",
                            key=f"{key}_png", on_click="ignore")
         c2.download_button("SVG", lambda: _render(figures.spec_json(chart), "svg"), f"{stem}.svg", "image/svg+xml",
                            key=f"{key}_svg", on_click="ignore")
         c3.download_button("CSV", lambda: frame().to_csv(index=False).encode(), f"{stem}.csv", "text/csv",
                            key=f"{key}_csv", on_click="ignore")
+        if meta is not None:
+            c4[0].download_button(
+                "JSON", lambda: json.dumps({"meta": meta, "rows": json.loads(frame().to_json(orient="records"))},
+                                           indent=1, default=str).encode(),
+                f"{stem}.json", "application/json", key=f"{key}_json", on_click="ignore")
         st.caption("Link to this view (every setting included):")
         st.code(view_link(link), language=None, wrap_lines=True)
         if snippet:
@@ -58,7 +65,8 @@ def export_menu(chart: alt.TopLevelMixin, data: pd.DataFrame | Callable[[], pd.D
 
 def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame | Callable[[], pd.DataFrame], *, page: str, name: str,
                settings: dict | None = None, snippet: str | None = None, key: str, where=None,
-               width: str = "stretch", caption: bool = False, link: dict | None = None) -> None:
+               width: str = "stretch", caption: bool = False, link: dict | None = None,
+               meta: dict | None = None) -> None:
     """Draw `chart` (labelled for screen readers with a description of `data`) and its export menu."""
     box = (where or st).container()
     df = data() if callable(data) else data
@@ -68,4 +76,4 @@ def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame | Callable[[], pd.Da
         box.caption(text)
     with box:
         export_menu(chart, df, page=page, name=name, settings=settings, snippet=snippet, key=key, link=link,
-                    description=None if caption else text)
+                    description=None if caption else text, meta=meta)
