@@ -29,7 +29,7 @@ def _path() -> SceneData:
 
 
 path = Scene(
-    "path", "Attention's every step", "softmax(QKᵀ/√d)V: any two positions are one step apart", "attention_maps",
+    "path", "Attention, step by step", "softmax(QKᵀ/√d)V: any two positions are one step apart", "attention_maps",
     compute=_path, chart=lambda d: talk(acharts.gradient_lines(d.frame)),
     sentence=lambda d: (f"From the last of {d.values['T']} positions, attention's gradient to each input varies "
                         f"within {d.values['attn_spread']:.0f}× with no trend in distance; the tanh RNN's falls "
@@ -69,7 +69,7 @@ def _order_chart(d: SceneData):
 
 
 order = Scene(
-    "order", "Permutation and position", "Attention has no notion of order until positions are added",
+    "order", "Order and position", "Attention has no notion of order until positions are added",
     "attention_maps", compute=_order, chart=_order_chart,
     sentence=lambda d: (f"Shuffling {d.values['moved']} of {d.values['T']} tokens only shuffles the outputs of "
                         f"attention without positional encoding (gap {d.values['no_pe']:.0e}, round-off); with "

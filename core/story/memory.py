@@ -70,7 +70,7 @@ def _half(n) -> str:
 
 
 seq2seq_scene = Scene(
-    "seq2seq", "Seq2seq with and without attention", "One vector for the whole source, or a look back at all of it",
+    "seq2seq", "Seq2seq ± attention", "One vector for the whole source, or a look back at all of it",
     "memory", compute=_seq2seq,
     chart=lambda d: talk(scharts.accuracy_chart(d.frame, "exact_match", (d.values["train_lo"], d.values["train_hi"]))),
     sentence=lambda d: (f"Reversing digits, the encoder–decoder that passes one {d.values['hidden']}-number vector "

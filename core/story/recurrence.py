@@ -191,7 +191,7 @@ def _part(d: SceneData, part: str) -> pd.DataFrame:
 
 
 gate = Scene(
-    "gate", "The LSTM's gate arithmetic", "0.99^500: the forget gate decides how long a memory lasts", "gradients",
+    "gate", "The LSTM's gate", "0.99^500: the forget gate decides how long a memory lasts", "gradients",
     compute=_gate,
     chart=lambda d: talk(gcharts.forget_gate(_part(d, "arith"), _part(d, "measured"), _part(d, "lstm"))),
     sentence=lambda d: (f"A forget gate of 0.99 kept for {d.values['T']} steps leaves 0.99^{d.values['T']} = "

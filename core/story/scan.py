@@ -40,7 +40,7 @@ def _scan_chart(d: SceneData):
 
 
 scan = Scene(
-    "scan", "Recurrence strikes back", "Make h_t linear in h_(t−1) and a scan computes it in log T rounds",
+    "scan", "Recurrence returns", "Make h_t linear in h_(t−1) and a scan computes it in log T rounds",
     "scan", compute=_scan, chart=_scan_chart,
     sentence=lambda d: (f"At T = {d.values['T']:,} the loop needs {d.values['loop_span']:,} dependent rounds, the "
                         f"Blelloch tree {d.values['tree_span']} and the doubling scan {d.values['doubling_span']}; "

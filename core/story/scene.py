@@ -28,7 +28,7 @@ SHIPPED = STORY / "scenes.json"
 SCHEMA = "story-scenes/1"
 # A timing whose spread (IQR / median) is above this was likely spoiled by the host's load.
 NOISY_SPREAD = 0.25
-TALK_HEIGHT = 260          # chart height in talk mode: fits 1280×720 beside the key figure
+TALK_HEIGHT = 210          # chart height in talk mode: fits 1280×720 beside the key figure
 
 
 @dataclass(frozen=True)
