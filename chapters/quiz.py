@@ -26,8 +26,12 @@ def commit(q: quiz.Question) -> None:
     st.session_state[KEY][q.slug] = {"guess": guess, "right": None}
 
 
+def number_text(x: float) -> str:
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:,.4g}"
+
+
 def guess_text(q: quiz.Question, guess) -> str:
-    return q.options[int(guess)] if q.options else f"{guess:,g}"
+    return q.options[int(guess)] if q.options else number_text(guess)
 
 
 def reveal(q: quiz.Question, i: int) -> None:
@@ -36,7 +40,7 @@ def reveal(q: quiz.Question, i: int) -> None:
         with st.spinner("Computing the answer…" if q.live else "Working it out…"):
             answer = solve(q.slug)
         entry["right"] = quiz.correct(q, entry["guess"], answer)
-        truth = q.options[int(answer.value)] if q.options else f"{answer.value:,.6g}"
+        truth = q.options[int(answer.value)] if q.options else number_text(answer.value)
         icon = ":material/check_circle:" if entry["right"] else ":material/cancel:"
         (st.success if entry["right"] else st.warning)(
             f"You said **{guess_text(q, entry['guess'])}**; computed: **{truth}**.", icon=icon)

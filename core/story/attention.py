@@ -30,7 +30,7 @@ def _path() -> SceneData:
 
 path = Scene(
     "path", "Attention, step by step", "softmax(QKᵀ/√d)V: any two positions are one step apart", "attention_maps",
-    compute=_path, chart=lambda d: talk(acharts.gradient_lines(d.frame)),
+    compute=_path, chart=lambda d: talk(acharts.gradient_lines(d.frame), height=160),
     sentence=lambda d: (f"From the last of {d.values['T']} positions, attention's gradient to each input varies "
                         f"within {d.values['attn_spread']:.0f}× with no trend in distance; the tanh RNN's falls "
                         f"{d.values['rnn_near'] / d.values['rnn_far']:.0e}× from the nearest input to the farthest."),

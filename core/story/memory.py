@@ -41,7 +41,7 @@ fixed_state = Scene(
     "fixed_state", "The fixed-size state", "Everything so far must fit in N numbers", "memory",
     compute=_fixed_state,
     chart=lambda d: talk(mcharts.accuracy_chart(d.frame, d.values["chance"],
-                                                title="Probe: which token was k steps back?")),
+                                                title="Probe: which token was k steps back?"), height=130),
     sentence=_fixed_sentence,
     figure=lambda d: ("longest recurrent memory (steps)", "—" if _recurrent_span(d) is None else f"{_recurrent_span(d)}"),
     notes=lambda d: (f"Random (untrained) cells with N = {d.values['N']} units read random tokens; a ridge probe "
@@ -72,7 +72,8 @@ def _half(n) -> str:
 seq2seq_scene = Scene(
     "seq2seq", "Seq2seq ± attention", "One vector for the whole source, or a look back at all of it",
     "memory", compute=_seq2seq,
-    chart=lambda d: talk(scharts.accuracy_chart(d.frame, "exact_match", (d.values["train_lo"], d.values["train_hi"]))),
+    chart=lambda d: talk(scharts.accuracy_chart(d.frame, "exact_match", (d.values["train_lo"], d.values["train_hi"])),
+                         height=160),
     sentence=lambda d: (f"Reversing digits, the encoder–decoder that passes one {d.values['hidden']}-number vector "
                         f"{_half(d.values['plain_half'])}; with attention over the encoder's states it "
                         f"{_half(d.values['attention_half'])}."),

@@ -34,9 +34,9 @@ def _scan_chart(d: SceneData):
     chart = alt.Chart(d.frame).mark_line(point=True, strokeWidth=3).encode(
         alt.X("T:Q", scale=alt.Scale(type="log", base=2), title="sequence length T (log)"),
         alt.Y("span:Q", scale=alt.Scale(type="log"), title="dependent rounds (log)"),
-        alt.Color("shape:N", scale=palette(shapes), title=None, legend=alt.Legend(orient="bottom", columns=1)),
+        alt.Color("shape:N", scale=palette(shapes), title=None, legend=alt.Legend(orient="right", labelLimit=300)),
         tooltip=["shape", "T", "span", "work"])
-    return talk(chart.properties(title="h_t = a_t·h_(t−1) + b_t: rounds that must wait for each other"))
+    return talk(chart.properties(title="h_t = a_t·h_(t−1) + b_t: rounds that wait for each other"), height=170)
 
 
 scan = Scene(
