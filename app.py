@@ -1,7 +1,7 @@
 """Router only: page config, navigation in story order, the shared sidebar."""
 import streamlit as st
 
-from ui import sidebar
+from ui import sidebar, warmup
 
 st.set_page_config(
     page_title="Why Transformers Replaced RNNs",
@@ -18,8 +18,15 @@ PAGES = [
     st.Page("chapters/attention_price.py", title="Attention's price", icon=":material/memory_alt:", url_path="attention_price"),
     st.Page("chapters/scan.py", title="Recurrence strikes back", icon=":material/replay:", url_path="scan"),
     st.Page("chapters/head_to_head.py", title="Head to head", icon=":material/sports_score:", url_path="head_to_head"),
+    st.Page("chapters/quiz.py", title="Quiz", icon=":material/quiz:", url_path="quiz"),
+    st.Page("chapters/talk.py", title="Talk mode", icon=":material/co_present:", url_path="talk"),
 ]
+# Chapters that paint their first view without torch; every other one imports it at the top, and must
+# not race the background import (ui.warmup) for it: a concurrent `import torch` can see it half-built.
+TORCH_FREE = {"", "timing_lab"}
 
 page = st.navigation(PAGES)
 sidebar.render()
+if page.url_path not in TORCH_FREE:
+    warmup.wait()
 page.run()

@@ -12,7 +12,7 @@ from core.attention import notes
 from core.attention import charts
 from core.config import ATTENTION as A
 from core.config import Choice
-from ui import layout, measured, sidebar
+from ui import export, layout, measured, sidebar
 from ui.params import Param, push_to_url, show_messages, sync_from_url
 
 PARAMS = [
@@ -166,8 +166,9 @@ with tab_demo:
                     width="stretch")
     layout.downloads(ent_demo, "attention_entropy_random", "a_dl_ent", {"T": t_demo, "heads": n_demo, "seed": seed})
     grads = _gradients(t_demo, n_demo, causal, seed)
-    st.altair_chart(charts.gradient_lines(grads), width="stretch")
-    layout.downloads(grads, "attention_path_length", "a_dl_grad", {"T": t_demo, "heads": n_demo, "seed": seed})
+    export.show_chart(charts.gradient_lines(grads), grads, page="attention_maps", name="path_length", key="a_dl_grad",
+                      settings={"T": t_demo, "heads": n_demo, "seed": seed},
+                      meta={"T": t_demo, "heads": n_demo, "seed": seed})
 
 with tab_pe:
     p1, p2, p3 = st.columns(3)

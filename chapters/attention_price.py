@@ -12,7 +12,7 @@ from core.config import PRICE as L
 from core.config import IntBound
 from core.device import describe
 from core.price.peak_memory import memory_probe
-from ui import layout, measured, sidebar
+from ui import export, layout, measured, sidebar
 from ui.params import Param, push_to_url, show_messages, slider, sync_from_url
 
 CORES = describe().cores
@@ -67,10 +67,8 @@ def sweep(what: str, jobs: list[tuple[str, int]], point, growth: dict[str, float
 
 def show(chart, df: pd.DataFrame, stem: str, where=st) -> None:
     """A chart and the download buttons for its data, in `where` (the page or a column)."""
-    box = where.container()
-    box.altair_chart(chart, width="stretch")
-    with box:
-        layout.downloads(df, stem, f"p_dl_{stem}", meta)
+    export.show_chart(chart, df, page="attention_price", name=stem, key=f"p_dl_{stem}", where=where, meta=meta,
+                      settings={"threads": meta["threads"], "seed": meta["seed"]})
 
 
 layout.header("Attention's price", "price")
