@@ -32,7 +32,7 @@ import torch  # noqa: E402
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec as to_vega_lite  # noqa: E402
 
 from core.attention import multihead as attention
-from core.attention import positional
+from core.attention import order, positional
 from core.attention import tasks
 from core.attention import transformer  # noqa: E402
 from core.attention import charts  # noqa: E402
@@ -62,7 +62,7 @@ def default_compute() -> dict:
     demo = [attention.random_demo(A.demo_t.default, A.heads.default, True, s, 0) for s in (True, False)]
     grads = attention.gradient_by_distance(A.demo_t.default, A.heads.default, True, 0)
     enc = positional.encoding("sinusoidal", A.pe_t.default, A.pe_width.default)
-    positional.permutation_test(model, ids, 0)
+    order.permutation_test(model, ids, 0)
     return dict(an=an, steps=steps, demo=demo, grads=grads, enc=enc)
 
 
