@@ -114,6 +114,11 @@ with controls:
 
 @st.fragment
 def main_map() -> None:
+    with layout.section("The attention map"):
+        _main_map()
+
+
+def _main_map() -> None:
     a, b = st.columns(2)
     a.selectbox("Layer", range(1, len(layer_w) + 1), key="a_layer")
     b.selectbox("Head", range(1, layer_w[0].shape[0] + 1), key="a_head")
@@ -129,13 +134,11 @@ def main_map() -> None:
 
 
 with chart:
-    with layout.section("The attention map"):
-        main_map()
+    main_map()
 st.segmented_control("Look closer", list(VIEWS), format_func=VIEWS.get, key="a_view", required=True)
 push_to_url(MAIN)
 
 
-@st.fragment
 def every_head() -> None:
     st.altair_chart(charts.head_grid(attention.grid_frame(layer_w, ex.ideal, an.predicted[:-1]),
                                      "Attention weights per layer and head; outlined: the task's ideal keys"))
@@ -145,7 +148,6 @@ def every_head() -> None:
                      "a_dl_grid", {"task": p.task, "input": " ".join(ex.items)})
 
 
-@st.fragment
 def step_by_step() -> None:
     s1, s2, s3 = st.columns(3)
     s1.selectbox("Answer step", range(1, len(ex.slots) + 1), key="a_step", format_func=lambda k: f"answer {k}")
@@ -175,7 +177,6 @@ def step_by_step() -> None:
     layout.downloads(table, f"attention_step_{p.task}", "a_dl_step", {"layer": layer, "head": head + 1})
 
 
-@st.fragment
 def random_weights() -> None:
     d1, d2 = st.columns(2)
     d1.radio(f"Heads (width {A.demo_width} split into $H$ heads)", A.heads_options, key="a_H", horizontal=True)
@@ -201,7 +202,6 @@ def random_weights() -> None:
     layout.downloads(grads, "attention_path_length", "a_dl_grad", {"T": spec_d.T, "heads": spec_d.heads})
 
 
-@st.fragment
 def positions() -> None:
     p1, p2, p3 = st.columns(3)
     p1.radio("Positional encoding", A.encoding.options, key="a_pe", horizontal=True)
@@ -227,7 +227,13 @@ def positions() -> None:
     layout.downloads(mat, f"positional_{enc.kind}", "a_dl_pe", {"kind": enc.kind})
 
 
-with layout.section(VIEWS[ss.a_view]):
-    {"heads": every_head, "step": step_by_step, "random": random_weights, "order": positions}[ss.a_view]()
+@st.fragment
+def section(view: str) -> None:
+    """The open view: its charts and controls rerun alone; a failure inside becomes a message."""
+    with layout.section(VIEWS[view]):
+        {"heads": every_head, "step": step_by_step, "random": random_weights, "order": positions}[view]()
+
+
+section(ss.a_view)
 layout.how_computed("attention_how")
 layout.next_chapter("chapters/attention_price.py", "Attention's price", "what the T × T matrix costs, and where recurrence still wins")
