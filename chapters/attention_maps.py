@@ -151,7 +151,7 @@ def every_head() -> None:
 def step_by_step() -> None:
     s1, s2, s3 = st.columns(3)
     s1.selectbox("Answer step", range(1, len(ex.slots) + 1), key="a_step", format_func=lambda k: f"answer {k}")
-    s2.toggle("Scale by $1/\\sqrt{D_h}$", key="a_scale")
+    s2.toggle("Scale by $1/\\surd D_h$", key="a_scale")
     s3.toggle("Causal mask", key="a_causal")
     push_to_url(STEP)
     layer, head, scaled = ss.a_layer, ss.a_head - 1, ss.a_scale

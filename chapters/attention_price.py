@@ -9,8 +9,8 @@ from core.timing.sweep import LABELS
 from ui import layout, live, sidebar
 from ui.params import Param, push_to_url, show_messages, slider, sync_from_url
 
-SECTIONS = {"matrix": "The T × T matrix", "memory": "Peak memory, measured", "cross": "Where the lines cross",
-            "stream": "Streaming one token", "edge": "At the edge: a small LSTM"}
+SECTIONS = {"matrix": "The T × T matrix", "memory": "Peak memory", "cross": "Where the lines cross",
+            "stream": "Streaming", "edge": "A small LSTM"}
 MATRIX = [Param("p_T", L.T), Param("p_H", L.heads), Param("p_L", L.layers), Param("p_B", L.batch),
           Param("p_dtype", L.dtype)]
 MEMORY, CROSS, STREAM = [Param("p_mem", L.mem_t_max)], [Param("p_rec", L.recurrent), Param("p_d", L.width),
@@ -36,9 +36,9 @@ def params() -> plan.PriceParams:
 def measured(section: str, spec, keys: tuple, chart, stem: str, isolated: bool = True):
     """The shipped reference (when it was measured with the same `keys`), then this server's sweep over it."""
     ref = getattr(SHIP, section) if SHIP.matches(section, plan.spec_dict(spec), keys) else None
-    if ref is not None:
-        st.caption(f"Dashed: the shipped reference ({SHIP.where}); solid: this server, live.")
     rows, both, stopped = live.refine(spec, ref, chart, ss.p_live, isolated)
+    if ref is not None:
+        st.caption(f"Dashed: the shipped reference ({SHIP.where}); solid: this server, now.")
     layout.downloads(both, stem, f"p_dl_{stem}", {"device": INFO.name, "threads": spec.threads, "seed": P.seed})
     return rows, stopped
 
@@ -47,12 +47,12 @@ layout.header("Attention's price", "price")
 messages = sync_from_url(TOP + MATRIX + MEMORY + CROSS + STREAM + EDGE)
 SHIP, INFO, P = _shipped(), describe(sidebar.device()), params()
 crossing = costs.crossover(SHIP.crossover)
-layout.claim(notes.claim(crossing, SHIP.crossover, SHIP.stream, INFO.kind.upper())
-             + " (measured when the app was built; the sections below measure this server)")
+layout.claim(notes.claim(crossing, SHIP.crossover, SHIP.stream, INFO.kind.upper()))
+st.caption(f"Measured when the app was built ({SHIP.where}; {SHIP.meta['unstable_points']} of "
+           f"{SHIP.meta['points'] + 1} points unstable); each section also measures this server.")
 show_messages(messages)
-st.markdown("**Where each side wins** (shipped reference, batch 1, $d = 128$):")
-st.dataframe(notes.summary(SHIP.crossover, crossing, SHIP.stream, 128, SHIP.edge), hide_index=True, width="stretch")
-st.segmented_control("Section", list(SECTIONS), format_func=SECTIONS.get, key="p_view", required=True)
+st.segmented_control("Section", list(SECTIONS), format_func=SECTIONS.get, key="p_view", required=True,
+                     label_visibility="collapsed")
 push_to_url(TOP)
 
 
@@ -71,12 +71,12 @@ def matrix() -> None:
         st.altair_chart(charts.matrix_size(curve, seeds, size.T, size.bytes_per_value, memory, INFO.kind.upper()),
                         width="stretch")
         layout.downloads(curve, "price_matrix", "p_dl_matrix", {"device": INFO.name})
-    st.latex(r"\text{values} = T^2 \cdot H \cdot L \cdot B, \qquad \text{bytes} = \text{values} \times \text{bytes per value}")
+    st.markdown(r"Values held: $T^2 \cdot H \cdot L \cdot B$; bytes: that $\times$ the bytes per value.")
     layout.notice(notes.calculator_notes(size, seeds, ss.p_dtype, memory, INFO.kind.upper()))
 
 
 def _live_toggle() -> None:
-    st.toggle("Measure live on this server", key="p_live", help="Off: show only the shipped reference")
+    st.toggle("Measure live", key="p_live", help="On this server, now; off: the shipped reference only")
     st.slider("Threads", 1, TOP[1].bound.hi, key="p_threads", help="torch intra-op threads for every measurement")
 
 
@@ -136,7 +136,7 @@ def edge() -> None:
     with chart:
         st.altair_chart(charts.lstm_params(pc, spec.hidden, costs.lstm_parameters(spec.layers, spec.hidden, spec.inputs),
                                            L.seed_params), width="stretch")
-    st.latex(r"\text{parameters} = \sum_{l} 4N\,(I_l + N) + 8N, \qquad I_l = I \text{ for } l = 1, \text{ else } N")
+    st.markdown(r"Parameters: $\sum_l 4N(I_l + N) + 8N$, with $I_1 = I$ and $I_l = N$ for the later layers.")
     with layout.section("Timing one LSTM step"):
         result = live.cached(spec)
         if result is None:
@@ -157,5 +157,8 @@ def section(view: str) -> None:
 
 
 section(ss.p_view)
+st.subheader("Where each side wins")
+st.caption("The shipped reference at the page's defaults (batch 1, $d = 128$, one thread).")
+st.dataframe(notes.summary(SHIP.crossover, crossing, SHIP.stream, 128, SHIP.edge), hide_index=True, width="stretch")
 layout.how_computed("price_how")
 layout.next_chapter("chapters/overview.py", "back to the Overview", "every claim and what this app measured for it")

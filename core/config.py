@@ -181,7 +181,7 @@ class AttentionLimits:
     # Attention maps label every row and column up to this many positions; past it, blocks are averaged.
     max_label_rows: int = 32
     # Heatmap cell size (px) and the widest map (px) that still fits the page's main column at 1280 px.
-    cell_px: int = 20
+    cell_px: int = 22
     max_map_px: int = 440
     # The page's views (a URL-bound control, so a shared link opens on the same one).
     view: Choice = Choice("view", ("heads", "step", "random", "order"), "heads")
@@ -326,7 +326,7 @@ class PriceLimits:
     max_spread: float = 0.25
     # Before a live sweep runs, its time is estimated pessimistically (FLOPs at slow_flops, plus
     # step_s per dependent step and call_s per call) and refused past max_sweep_s.
-    slow_flops: float = 2e9
+    slow_flops: float = 1e10
     step_s: float = 20e-6
     call_s: float = 100e-6
     max_sweep_s: float = 60.0

@@ -25,7 +25,7 @@ def test_default_view_has_the_claim_the_main_map_and_a_next_link():
     assert not at.exception and not at.error
     assert at.title[0].value == "Attention maps"
     claim = next(m.value for m in at.markdown if m.value.startswith("#### "))
-    assert "reverse model's layer" in claim and "6 of 6 answer tokens right" in claim
+    assert "reverse model's layer" in claim and "6 of 6 answers right" in claim
     assert "`9 5 1 4 1 3`" in _answer_line(at)
     assert at.segmented_control(key="a_view").value == "heads"
     specs = " ".join(c.proto.spec for c in at.get("vega_lite_chart"))

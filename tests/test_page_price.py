@@ -25,7 +25,7 @@ def test_first_view_paints_the_punchline_and_the_crossover_from_shipped_results(
     at = price_page(**QUICK)
     assert not at.exception and not at.error
     claim = next(m.value for m in at.markdown if m.value.startswith("#### "))
-    assert claim.startswith("#### On this CPU at batch 1,") and "KV cache" in claim
+    assert claim.startswith("#### Where each side wins on this CPU at batch 1: attention") and "stream" in claim
     summary = at.dataframe[0].value
     winners = summary.loc[~summary["situation"].str.startswith("where the time lines cross"), "wins here"]
     assert len(summary) == 6 and set(winners) <= {"recurrence", "attention", "about even (within 20 %)"}

@@ -228,7 +228,7 @@ def test_summary_names_the_winner_from_the_numbers():
     assert table.loc["parameters, 2 layers of width 256", "attention (measured)"] == "1,579,520"
     assert not any("C1" in s for s in table.index)                   # no claim codes the reader cannot see
     assert notes.claim(price.crossover(cross), cross, stream, "CPU").startswith(
-        "On this CPU at batch 1, fused attention beats x up to T ≈ 362 tokens and loses beyond")
+        "Where each side wins on this CPU at batch 1: attention on whole sequences up to T ≈ 362 tokens, x beyond")
 
 
 def test_unstable_points_are_flagged_not_stated():

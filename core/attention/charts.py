@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from core.chart_style import BLACK, VERMILLION, palette, series, style
+from core.chart_style import BLACK, INK, VERMILLION, palette, series, style
 from core.config import ATTENTION
 
 IDEAL_COLOUR = VERMILLION     # outlines on blue cells
@@ -56,7 +56,7 @@ def head_map(df: pd.DataFrame, title: str, subtitle: str = "", value: str = "wei
     # "fit" squeezes a labelled heatmap into its declared width and collapses its rows).
     return style(alt.layer(cells, ideal, data=df).properties(
         width=size, height=size, autosize=alt.AutoSizeParams(type="pad"),
-        title=alt.Title(title, subtitle=subtitle or None)))
+        title=alt.Title(title, subtitle=subtitle or None, subtitleFontSize=16, subtitleColor=INK)))
 
 
 def head_grid(df: pd.DataFrame, title: str, value: str = "weight", width: int = 820) -> alt.Chart:
@@ -75,7 +75,7 @@ def head_grid(df: pd.DataFrame, title: str, value: str = "weight", width: int = 
         alt.layer(cells, ideal, data=d).properties(width=size, height=size)
         .facet(facet=alt.Facet("panel:N", sort=panels, title=None), columns=per_row)
         .properties(title=alt.Title(title, subtitle="rows: the query position, columns: the key position; "
-                                                    "each row sums to 1"))
+                                                    "each row sums to 1", subtitleFontSize=16, subtitleColor=INK))
     )
 
 
@@ -126,7 +126,8 @@ def entropy_bars(df: pd.DataFrame, ceiling: float, title: str, causal: bool) -> 
     rule = alt.Chart(pd.DataFrame({"ceiling": [ceiling]})).mark_rule(color=BLACK, strokeWidth=2).encode(
         y="ceiling:Q", tooltip=[alt.Tooltip("ceiling:Q", format=".3f", title="uniform attention")])
     return style(alt.layer(bars, rule).properties(height=360, title=alt.Title(
-        title, subtitle=f"black line: uniform attention over the visible keys, {what} = {ceiling:.2f} nats")))
+        title, subtitle=f"black line: uniform attention over the visible keys, {what} = {ceiling:.2f} nats",
+        subtitleFontSize=16, subtitleColor=INK)))
 
 
 def matrix_heatmap(df: pd.DataFrame, row: str, col: str, title: str, scheme: str = "redblue") -> alt.Chart:

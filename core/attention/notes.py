@@ -39,10 +39,9 @@ def claim(task: str, close: pd.DataFrame, ideal: np.ndarray, right: int, total: 
     """The page's claim in one sentence, from the closest head and the answers of this sequence."""
     best = close.loc[close["closeness"].idxmax()]
     even = attention.uniform_baseline(ideal, True)
-    return (f"Trained only to predict the next token, the {task} model's layer {best['layer']}, head "
-            f"{best['head']} puts {best['closeness']:.0%} of its attention on exactly the keys the task needs "
-            f"(spreading evenly would give {even:.0%}), and gets {right} of {total} answer "
-            f"token{'s' if total != 1 else ''} right.")
+    return (f"Trained only on the next token, the {task} model's layer {best['layer']}, head {best['head']} "
+            f"found the keys the task needs: {best['closeness']:.0%} of its attention (even spread: {even:.0%}); "
+            f"{right} of {total} answer{'s' if total != 1 else ''} right.")
 
 
 def demo_notes(n_heads: int, head_width: int, t: int, entropy: pd.DataFrame, grads: pd.DataFrame,
@@ -56,7 +55,7 @@ def demo_notes(n_heads: int, head_width: int, t: int, entropy: pd.DataFrame, gra
     where = "the mean of $\\ln t$ over the rows, as the causal mask lets row $t$ see $t$ keys" if causal else "$\\ln T$"
     heads = f"{n_heads} head{'s' if n_heads != 1 else ''}"
     return [
-        f"On random weights with {heads} of $D_h = {head_width}$, dropping $1/\\sqrt{{D_h}}$ lowers the mean "
+        f"On random weights with {heads} of $D_h = {head_width}$, dropping $1/\\surd D_h$ lowers the mean "
         f"entropy from {ent_s:.2f} to {ent_u:.2f} nats (uniform attention: {where} = {ceiling:.2f}): "
         f"the softmax saturates.",
         f"Any two positions are one step apart: from 1 to {far} steps back, attention's gradient to an input stays "

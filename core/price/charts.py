@@ -32,10 +32,21 @@ def _series_colour(df: pd.DataFrame, id_col: str) -> alt.Color:
 
 
 def _dash(df: pd.DataFrame) -> alt.StrokeDash:
-    """Solid for live rows, dashed for the shipped reference, with a legend that says so."""
+    """Solid for live rows, dashed for the shipped reference; the legend (line symbols) only when both show."""
     sources = [s for s in (LIVE, SHIPPED) if s in set(df["source"])]
     ranges = {LIVE: [1, 0], SHIPPED: REFERENCE_DASH}
-    return alt.StrokeDash("source:N", title=None, scale=alt.Scale(domain=sources, range=[ranges[s] for s in sources]))
+    legend = (alt.Legend(symbolType="stroke", symbolStrokeColor=INK, symbolSize=400, orient="top")
+              if len(sources) > 1 else None)   # on top: two legends side by side below would pass the column
+    return alt.StrokeDash("source:N", title=None, legend=legend,
+                          scale=alt.Scale(domain=sources, range=[ranges[s] for s in sources]))
+
+
+def _lines_and_points(chart: alt.Chart, x, y, color, dash, tooltip) -> alt.LayerChart:
+    """Lines (dashed by source) with filled points on a separate layer: `point=True` on a dashed line
+    blanks the dash legend's symbols."""
+    lines = chart.mark_line(strokeWidth=3).encode(x, y, color, dash)
+    points = chart.mark_point(filled=True, size=70).encode(x, y, color, tooltip=tooltip)
+    return lines + points
 
 
 def _with_source(df: pd.DataFrame) -> pd.DataFrame:
@@ -45,7 +56,8 @@ def _with_source(df: pd.DataFrame) -> pd.DataFrame:
 def _rules(values: list[tuple[float, str]], color: str = INK) -> alt.Chart:
     data = pd.DataFrame([{"T": t, "note": n} for t, n in values])
     rule = alt.Chart(data).mark_rule(color=color, strokeWidth=2).encode(x="T:Q", tooltip=["note"])
-    text = alt.Chart(data).mark_text(align="left", dx=4, dy=-8, fontSize=18, color=color).encode(
+    # labels sit to the left of their rule, so one at the right edge stays inside the chart
+    text = alt.Chart(data).mark_text(align="right", dx=-4, dy=-8, fontSize=18, color=color).encode(
         x="T:Q", y=alt.value(12), text="note")
     return rule + text
 
@@ -79,9 +91,8 @@ def measured_memory(df: pd.DataFrame) -> alt.Chart:
     ref = data.drop_duplicates("T").assign(MiB=lambda f: f["matrix_bytes"] / MIB)
     y = alt.Y("MiB:Q", scale=alt.Scale(type="log"), title="peak extra MiB (log)")
     x = _log_t(values=data["T"])
-    lines = alt.Chart(data).mark_line(point=True, strokeWidth=3).encode(
-        x, y, _series_colour(data, "kind"), _dash(data),
-        tooltip=["label", "source", "T", alt.Tooltip("MiB:Q", format=".3f"), "stable"])
+    lines = _lines_and_points(alt.Chart(data), x, y, _series_colour(data, "kind"), _dash(data),
+                              ["label", "source", "T", alt.Tooltip("MiB:Q", format=".3f"), "stable"])
     matrix = alt.Chart(ref).mark_line(strokeDash=[2, 4], strokeWidth=2, color=INK).encode(
         x, y, tooltip=[alt.Tooltip("MiB:Q", format=".3f", title="one T×T float32 matrix, MiB")])
     return style((matrix + lines).properties(height=380, title=alt.Title(
@@ -92,11 +103,10 @@ def crossover_time(df: pd.DataFrame, cross_T: float | None, seed_marks: tuple[in
     """Median time per call vs T at batch 1 (IQR bars), the crossover and the seed's marks in range."""
     data = _with_source(df).assign(ms=lambda f: f["median_s"] * 1e3, p25_ms=lambda f: f["p25_s"] * 1e3,
                                    p75_ms=lambda f: f["p75_s"] * 1e3)
-    base = alt.Chart(data).encode(_log_t(values=data["T"]), color=_series_colour(data, "method"))
-    lines = base.mark_line(point=True, strokeWidth=3).encode(
-        alt.Y("ms:Q", scale=alt.Scale(type="log"), title="ms per call (log)"), _dash(data),
-        tooltip=["label", "source", "T", alt.Tooltip("ms:Q", format=".3f"), "stable"])
-    bars = base.mark_rule(strokeWidth=2).encode(alt.Y("p25_ms:Q"), alt.Y2("p75_ms:Q"))
+    x, colour = _log_t(values=data["T"]), _series_colour(data, "method")
+    lines = _lines_and_points(alt.Chart(data), x, alt.Y("ms:Q", scale=alt.Scale(type="log"), title="ms per call (log)"),
+                              colour, _dash(data), ["label", "source", "T", alt.Tooltip("ms:Q", format=".3f"), "stable"])
+    bars = alt.Chart(data).mark_rule(strokeWidth=2).encode(x, alt.Y("p25_ms:Q"), alt.Y2("p75_ms:Q"), color=colour)
     lo, hi = data["T"].min() / 1.5, data["T"].max() * 1.5
     marks = [(t, f"seed: ~{t // 1024}k") for t in seed_marks if lo <= t <= hi]
     chart = bars + lines
@@ -109,20 +119,20 @@ def crossover_time(df: pd.DataFrame, cross_T: float | None, seed_marks: tuple[in
 
 def crossover_memory(df: pd.DataFrame) -> alt.Chart:
     data = _with_source(df).dropna(subset=["peak_bytes"]).assign(MiB=lambda f: f["peak_bytes"].clip(lower=FLOOR) / MIB)
-    chart = alt.Chart(data).mark_line(point=True, strokeWidth=3).encode(
-        _log_t(values=data["T"]), alt.Y("MiB:Q", scale=alt.Scale(type="log"), title="peak extra MiB (log)"),
-        _series_colour(data, "method"), _dash(data), tooltip=["label", "source", "T", alt.Tooltip("MiB:Q", format=".3f")])
+    chart = _lines_and_points(alt.Chart(data), _log_t(values=data["T"]),
+                              alt.Y("MiB:Q", scale=alt.Scale(type="log"), title="peak extra MiB (log)"),
+                              _series_colour(data, "method"), _dash(data),
+                              ["label", "source", "T", alt.Tooltip("MiB:Q", format=".3f")])
     return style(chart.properties(height=380, title="Batch 1: peak memory per call"), legend_below=True)
 
 
 def stream_latency(df: pd.DataFrame) -> alt.Chart:
     data = _with_source(df).assign(us=lambda f: f["median_s"] * 1e6, p25=lambda f: f["p25_s"] * 1e6,
                                    p75=lambda f: f["p75_s"] * 1e6)
-    base = alt.Chart(data).encode(_log_t("tokens of context T (log)", data["T"]), color=_series_colour(data, "kind"))
-    lines = base.mark_line(point=True, strokeWidth=3).encode(
-        alt.Y("us:Q", scale=alt.Scale(type="log"), title="µs per token (log)"), _dash(data),
-        tooltip=["label", "source", "T", alt.Tooltip("us:Q", format=",.1f"), "stable"])
-    bars = base.mark_rule(strokeWidth=2).encode(alt.Y("p25:Q"), alt.Y2("p75:Q"))
+    x, colour = _log_t("tokens of context T (log)", data["T"]), _series_colour(data, "kind")
+    lines = _lines_and_points(alt.Chart(data), x, alt.Y("us:Q", scale=alt.Scale(type="log"), title="µs per token (log)"),
+                              colour, _dash(data), ["label", "source", "T", alt.Tooltip("us:Q", format=",.1f"), "stable"])
+    bars = alt.Chart(data).mark_rule(strokeWidth=2).encode(x, alt.Y("p25:Q"), alt.Y2("p75:Q"), color=colour)
     return style((bars + lines).properties(height=380, title="Streaming: time for one new token"), legend_below=True)
 
 

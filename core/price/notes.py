@@ -192,16 +192,16 @@ def summary(cross: pd.DataFrame, crossing: Crossover, stream: pd.DataFrame, d: i
 
 
 def claim(crossing: Crossover, cross: pd.DataFrame, stream: pd.DataFrame, device: str) -> str:
-    """The page's claim in one sentence, from the crossover and the streaming rows."""
+    """The page's punchline in one sentence: where each side wins, from the crossover and streaming rows."""
     rec = cross.loc[cross["method"] != "sdpa", "label"].iloc[0]
     s = stream.pivot_table(index="T", columns="kind", values="median_s")
     T = int(s.index.max())
-    stream_part = (f"streaming, the next token after {T:,} costs {time_text(s.loc[T, 'lstm'])} for the LSTM vs "
-                   f"{time_text(s.loc[T, 'kv_cache'])} with a KV cache, whose memory grows with every token")
+    tail = (f"recurrence on the next token of a stream ({time_text(s.loc[T, 'lstm'])} vs "
+            f"{time_text(s.loc[T, 'kv_cache'])} after {T:,} tokens) and on the state it keeps")
     if crossing.status == "crossed":
-        return (f"On this {device} at batch 1, fused attention beats {rec} up to T ≈ {crossing.T:,.0f} tokens and "
-                f"loses beyond; {stream_part}.")
-    if crossing.status == "attention_faster":
-        return (f"On this {device} at batch 1, fused attention beats {rec} up to T = {int(cross['T'].max()):,} "
-                f"(the longest measured); {stream_part}.")
-    return f"On this {device} at batch 1, {rec} beats fused attention at every T measured; {stream_part}."
+        head = f"attention on whole sequences up to T ≈ {crossing.T:,.0f} tokens, {rec} beyond; "
+    elif crossing.status == "attention_faster":
+        head = f"attention on whole sequences up to T = {int(cross['T'].max()):,} (the longest measured); "
+    else:
+        head = f"{rec} on whole sequences at every T measured; "
+    return f"Where each side wins on this {device} at batch 1: {head}{tail}."
