@@ -16,6 +16,7 @@ PAGES = [
     st.Page("chapters/memory.py", title="Fixed-size memory", icon=":material/memory:", url_path="memory"),
     st.Page("chapters/attention_maps.py", title="Attention maps", icon=":material/grid_on:", url_path="attention_maps"),
     st.Page("chapters/attention_price.py", title="Attention's price", icon=":material/memory_alt:", url_path="attention_price"),
+    st.Page("chapters/scan.py", title="Recurrence strikes back", icon=":material/replay:", url_path="scan"),
 ]
 
 page = st.navigation(PAGES)

@@ -1,80 +1,59 @@
-"""Overview: the story in one screen, with links to the page that measures each claim."""
+"""Overview: the story on one screen — the claim, the first chart, every chapter one click away."""
+from pathlib import Path
 
 import streamlit as st
 
-from core.timing import sweep as timing
-from core.timing import results as timing_io
-from core.timing import notes as timing_notes
-from core.assets import REFERENCE as REFERENCE_DIR
+from core.overview import charts, summary
 from ui import layout, measured
 
-REFERENCE = REFERENCE_DIR / "timing_cpu_2core.json"
+ROOT = Path(__file__).resolve().parent.parent
 
-# (title, one-line claim, page file or None while that page is not built, claims covered)
-CARDS = [
-    ("1 · The sequential bottleneck",
-     "h_t needs h_{t-1}: T dependent steps that no hardware can run side by side.",
-     "chapters/timing_lab.py", "C1–C3 C12 C17"),
-    ("2 · Vanishing and exploding gradients",
-     "The gradient to a step k back is a product of k Jacobians: it shrinks or grows geometrically.",
-     "chapters/gradients.py", "C4–C7"),
-    ("3 · The fixed-size state",
-     "Everything read so far must fit in N numbers, however long the input.",
-     "chapters/memory.py", "C5 C8"),
-    ("4 · How attention reads",
-     "softmax(QKᵀ/√d)V: any two positions are one step apart, and each head learns its own pattern.",
-     "chapters/attention_maps.py", "C9–C11"),
-    ("5 · Attention's price — where recurrence still wins",
-     "The T × T matrix, streaming one token at a time, a small LSTM at the edge — measured.",
-     "chapters/attention_price.py", "C13–C16 C18"),
+# (page file, title, what it measures) in story order; a chapter appears once its file exists.
+CHAPTERS = [
+    ("chapters/timing_lab.py", "Timing lab", "T dependent steps vs one parallel step, and how much of the device each uses"),
+    ("chapters/gradients.py", "Vanishing gradients", "the gradient through T steps is a product of Jacobians, computed live"),
+    ("chapters/memory.py", "Fixed-size memory", "everything read must fit in N numbers; seq2seq with and without attention"),
+    ("chapters/attention_maps.py", "Attention maps", "softmax$(QK^\\top/\\sqrt{d})V$ step by step, heads of trained models"),
+    ("chapters/attention_price.py", "Attention's price", "the $T\\times T$ matrix, streaming, the edge: where recurrence still wins"),
+    ("chapters/scan.py", "Recurrence strikes back", "linear recurrences and the parallel scan: $O(\\log T)$ depth"),
+    ("chapters/head_to_head.py", "Head to head", "RNN, LSTM, GRU, minGRU and a transformer trained side by side"),
 ]
 
-# The seeds' summary table (Vaswani et al. 2017, Table 1), with what this session measured.
+# The source articles' summary table (Vaswani et al. 2017, Table 1), with what was measured.
 ROWS = [
     ("Sequential operations", "O(N)", "O(1)", "sequential_ops"),
     ("Computation per layer", "O(N·d²)", "O(N²·d)", "per_layer_cost"),
     ("Maximum path length", "O(N)", "O(1)", "path_length"),
     ("Long-range dependencies", "poor (forgets)", "excellent (constant path)", "long_range"),
     ("Memory (the new cost)", "O(N) state", "O(N²) attention weights", "attention_memory"),
+    ("Linear recurrence (since 2023)", "O(log N) depth with a scan, O(1) state per token", "—", "linear_recurrence"),
 ]
-
-layout.header("Why Transformers Replaced RNNs", "overview")
-
-cols = st.columns(len(CARDS))
-for col, (title, claim, page, claims) in zip(cols, CARDS):
-    with col.container(border=True):
-        st.markdown(f"**{title}**")
-        st.write(claim)
-        st.caption(f"Claims {claims}")
-        if page:
-            st.page_link(page, label="Measure it", icon=":material/arrow_forward:")
-        else:
-            st.caption("Page not built yet.")
-
 
 
 @st.cache_data(max_entries=1)
-def shipped_rows() -> dict[str, str]:
-    """Until this session has measured them, the timing rows come from the shipped CPU reference."""
-    if not REFERENCE.exists():
-        return {}
-    meta, df = timing_io.load(REFERENCE)
-    df = df.assign(label=df["method"].map(timing.LABELS))
-    rows = timing_notes.overview_rows(df, timing.slopes(df, meta["d"], meta["B"], meta["mode"]))
-    return {k: f"{v} — shipped reference: {meta['device_name']}, {meta['threads']} threads" for k, v in rows.items()}
+def _reference() -> summary.Reference:
+    return summary.reference()
 
 
-st.subheader("The seeds' summary table, measured")
-table = [
-    {
-        "property": name,
-        "RNN / LSTM (claimed)": rnn,
-        "self-attention (claimed)": attn,
-        "measured": measured.get(row) or shipped_rows().get(row) or "— open the page that measures it",
-    }
-    for name, rnn, attn, row in ROWS
-]
-st.dataframe(table, hide_index=True, width="stretch")
-st.caption("N is the sequence length and d the model width, as in the seeds. The measured column fills in "
-           "with this device's figures as you visit the pages in this session; until then the timing rows show "
-           "the shipped reference result.")
+ref = _reference()
+st.title("Why Transformers Replaced RNNs")
+layout.claim(summary.headline(ref))
+chart_col, chapters_col = st.columns([3, 2], gap="medium")
+with chart_col:
+    st.altair_chart(charts.bottleneck(summary.chart_frame(ref)), width="stretch")
+with chapters_col:
+    for page, title, what in [c for c in CHAPTERS if (ROOT / c[0]).exists()]:
+        st.page_link(page, label=f"**{title}**", icon=":material/arrow_forward:")
+        st.caption(what)
+
+st.subheader("The articles' summary table, measured")
+shipped = summary.shipped_rows(ref)
+cells = [(name, rnn, attn, measured.get(row) or shipped.get(row) or "open the chapter that measures it")
+         for name, rnn, attn, row in ROWS]
+st.markdown(summary.markdown_table(("property", "RNN / LSTM (claimed)", "self-attention (claimed)", "measured"),
+                                   cells))
+st.caption("N is the sequence length and d the model width, as in the articles. The measured column fills in "
+           "with this device's figures as you visit the chapters in this session; until then the timing rows "
+           "show the shipped reference result.")
+layout.intro("overview", "About this app")
+layout.next_chapter("chapters/timing_lab.py", "Timing lab", "the sequential bottleneck, timed on this device")

@@ -19,8 +19,9 @@ import torch.utils.benchmark as tbench
 from core.device import intra_op_threads
 
 # Process-wide: two browser sessions (or a session and a CLI run in the same
-# process) never time at once, so neither measures the other's load.
-TIMING_LOCK = threading.Lock()
+# process) never time at once, so neither measures the other's load. Held by
+# whoever holds a turn of core.queue.QUEUE; take a turn rather than this lock.
+from core.queue import TIMING_LOCK  # noqa: E402,F401  (re-exported for existing callers)
 
 
 @dataclass(frozen=True)

@@ -45,8 +45,12 @@ def assert_no_exception(page) -> None:
     assert page.get_by_text("Page not found").count() == 0
 
 
-def first_chart_top(page) -> float:
-    """The top edge (px, in the page) of the first rendered chart; inf when there is none."""
+def first_chart_top(page, wait_ms: int = 15_000) -> float:
+    """The top edge (px, in the page) of the first rendered chart; inf when none renders in `wait_ms`."""
+    try:
+        page.wait_for_selector(".vega-embed canvas, .vega-embed svg, [data-testid='stImage'] img", timeout=wait_ms)
+    except Exception:  # noqa: BLE001 - no chart is an answer, not an error
+        return float("inf")
     return page.evaluate(f"""() => {{
         const els = [...document.querySelectorAll("{CHART}")].filter(e => e.getBoundingClientRect().height > 40);
         if (!els.length) return Infinity;
@@ -55,13 +59,28 @@ def first_chart_top(page) -> float:
 
 
 def widest_overflow(page) -> float:
-    """How many px the widest element of the main area reaches past the window's right edge (≤ 0: none)."""
+    """How many px the widest visible element of the main area reaches past the window's right
+    edge (≤ 0: none). An element clipped by an ancestor (overflow hidden/auto/scroll, as KaTeX's
+    wide SVG paths are) counts only up to that ancestor's edge; inside an SVG the <svg> counts."""
     return page.evaluate("""() => {
         const w = document.documentElement.clientWidth;
         let worst = -Infinity;
-        for (const e of document.querySelectorAll("[data-testid='stMain'] *")) {
+        for (let e of document.querySelectorAll("[data-testid='stMain'] *")) {
+            if (e.ownerSVGElement || e.closest(".katex")) continue;
             const r = e.getBoundingClientRect();
-            if (r.width > 0 && r.height > 0) worst = Math.max(worst, r.right - w);
+            if (!(r.width > 0 && r.height > 0)) continue;
+            let right = r.right;
+            if (e.closest(".vega-embed") && (e.tagName === "CANVAS" || e.tagName === "svg")) {   // a chart: cut off counts too
+                worst = Math.max(worst, right - w);
+                const box = e.closest("[data-testid='stElementContainer'], [data-testid='element-container']");
+                if (box) worst = Math.max(worst, right - box.getBoundingClientRect().right);
+                continue;
+            }
+            for (let a = e.parentElement; a && right > w; a = a.parentElement) {
+                const o = getComputedStyle(a);
+                if (o.overflowX !== "visible") right = Math.min(right, a.getBoundingClientRect().right);
+            }
+            worst = Math.max(worst, right - w);
         }
-        return worst;
+        return Math.max(worst, document.documentElement.scrollWidth - w);
     }""")

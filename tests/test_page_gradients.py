@@ -1,55 +1,88 @@
-"""The gradient page through Streamlit's AppTest: default view, controls that change the output,
-tampered links that give a message instead of a traceback."""
+"""The gradient page through Streamlit's AppTest: the first screen, controls that change the output,
+a sequence of interactions that keeps its settings across sections and pages, tampered links and
+links past the per-request budget that give a message instead of a traceback."""
 import json
 
+from core.config import GRADMEM_BUDGET
 from tests.conftest import app_test
 
 PAGE = "chapters/gradients.py"
+LIGHT = {"g_T": "40", "g_seeds": "2", "g_N": "16"}
 
 
 def run_page(**query):
-    return app_test(page=PAGE, timeout=120, **query)
+    return app_test(page=PAGE, timeout=180, **query)
 
 
 def notice(at) -> str:
     return "\n".join(m.value for m in at.markdown if m.value.startswith("- "))
 
 
+def claim(at) -> str:
+    """The claim sentence (layout.claim: one bold line)."""
+    return next(m.value for m in at.markdown if m.value.startswith("**") and m.value.endswith("**")
+                and m.value.count("**") == 2)
+
+
 def charts(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("arrow_vega_lite_chart")]
+    return [json.loads(c.proto.spec) for c in list(at.get("vega_lite_chart")) + list(at.get("arrow_vega_lite_chart"))]
 
 
-def test_default_view_renders_every_chart_and_a_notice_from_the_numbers():
+def test_default_view_has_the_claim_the_main_chart_and_one_open_section():
     at = run_page()
     assert not at.exception
     assert at.title[0].value == "Vanishing gradients"
-    assert len(at.tabs) == 5
+    assert not at.tabs                                   # sections are a URL-bound control, not st.tabs
+    assert at.radio(key="g_sec").value == "jacobian"
+    assert "At ρ = 0.9, the tanh RNN's gradient falls below 10⁻³ after" in claim(at)
+    specs = charts(at)
+    assert specs[0]["title"]["text"] == "Gradient vs distance" and len(specs) == 3   # main + the Jacobian pair
     text = notice(at)
-    assert "falls below 10⁻³" in text and "0.99^500 = 0.0066" in text and "clipping" in text.lower()
+    assert "falls below 10⁻³" in text and "$0.99^{500}$" not in text and "0.99^500 = 0.0066" in text
+    assert "each step's Jacobian" in text
     assert at.session_state["_measured"]["path_length"].startswith("gradient below")
-    assert len(at.get("download_button")) == 10
-    assert not at.warning
+    assert len(at.get("download_button")) == 4
+    assert not at.warning and not at.error
+    assert any("Next: Fixed-size memory" in str(p.proto) for p in at.get("page_link"))
 
 
-def test_changing_the_cell_and_rho_changes_the_output():
-    at = run_page(g_T="40", g_cells="tanh,lstm,attention", g_seeds="2")
-    assert not at.exception
-    before = notice(at)
-    at.selectbox(key="g_focus").set_value("lstm").run()
-    assert not at.exception
-    assert "LSTM: each step's Jacobian" in notice(at)
+def test_a_sequence_of_changes_keeps_every_setting_across_sections_and_pages():
+    at = run_page(**LIGHT)
+    before = claim(at)
     at.slider(key="g_rho").set_value(1.2).run()
+    assert not at.exception and "At ρ = 1.2" in claim(at) and claim(at) != before
+    at.radio(key="g_wrt").set_value("h").run()
+    at.radio(key="g_sec").set_value("clipping").run()
+    assert not at.exception and "adding problem" in notice(at)
+    at.slider(key="g_clip").set_value(2.0).run()
+    assert "clipped at 2" in notice(at)
+    at.radio(key="g_sec").set_value("phase").run()
+    at.selectbox(key="g_focus").set_value("gru").run()
+    assert not at.exception and "Phase diagram (GRU)" in notice(at)
+    at.switch_page("chapters/memory.py").run()
+    at.switch_page(PAGE).run()
     assert not at.exception
-    after = notice(at)
-    assert "With ρ = 1.2" in after and after != before
+    assert at.slider(key="g_rho").value == 1.2 and at.radio(key="g_wrt").value == "h"
+    assert at.radio(key="g_sec").value == "phase" and at.selectbox(key="g_focus").value == "gru"
+    assert at.slider(key="g_T").value == 40
 
 
 def test_tampered_link_gives_clear_messages_and_a_clamped_view():
-    at = run_page(g_rho="abc", g_T="1000000000", g_cells="tanh,bogus", g_seeds="1", g_N="8")
+    at = run_page(g_rho="abc", g_T="1000000000", g_cells="tanh,bogus", g_seeds="1", g_N="8", g_sec="nope")
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning)
     assert "“abc”" in warnings and "not a number" in warnings
-    assert "“1000000000”" in warnings and "using 1000" in warnings
-    assert "“bogus”" in warnings
+    assert "“1000000000”" in warnings and "using 1,000" in warnings
+    assert "“bogus”" in warnings and "“nope”" in warnings
     assert at.slider(key="g_T").value == 1000 and at.slider(key="g_rho").value == 0.9
     assert "within T = 1000" in notice(at) or "steps for the tanh RNN" in notice(at)
+
+
+def test_a_link_past_the_budget_is_refused_with_both_limits_named():
+    """The config's limits together (T = 1000, N = 256, 8 seeds, every model) would take ~40 s: refused."""
+    at = run_page(g_T="1000", g_N="256", g_seeds="8", g_sec="forget")
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "per\\-request budget" in errors or "per-request budget" in errors
+    assert f"{GRADMEM_BUDGET.max_seconds:g} s" in errors and "1 GiB" in errors
+    assert at.title[0].value == "Vanishing gradients"    # the rest of the page still renders

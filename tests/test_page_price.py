@@ -74,7 +74,7 @@ def test_tampered_url_values_get_messages_and_are_clamped():
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning)
     assert "“abc”" in warnings and "not a whole number" in warnings
-    assert "hidden units N" in warnings and "using 4096" in warnings
+    assert "hidden units N" in warnings and "using 4,096" in warnings
     assert "“float8”" in warnings and "“mamba”" in warnings and "using 128" in warnings
     errors = " ".join(e.value for e in at.error)
     assert "parameters" in errors and "the limit is 20,000,000" in errors.replace("\\", "")

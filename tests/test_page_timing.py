@@ -40,7 +40,7 @@ def test_tampered_url_values_get_messages_and_are_clamped():
     at = timing_page(t_tmax="1000000000", t_B="abc", t_methods="rnncell_loop,bogus", t_mode="fast", t_heads="3")
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning)
-    assert "using 16384" in warnings
+    assert "using 16,384" in warnings
     assert "“abc”" in warnings and "not a whole number" in warnings
     assert "“bogus”" in warnings
     assert "“fast”" in warnings

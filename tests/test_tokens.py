@@ -61,7 +61,7 @@ def test_unreadable_inputs_get_a_clear_message(text, match):
 def test_too_long_is_refused_naming_the_limit():
     with pytest.raises(ValueError, match=f"limit is {MEMORY.max_tokens} tokens"):
         tokenize("x" * (MEMORY.max_tokens + 1))
-    with pytest.raises(ValueError, match="MEMORY.max_chars"):
+    with pytest.raises(ValueError, match=f"limit is {MEMORY.max_chars:,} characters"):
         tokenize("x" * (MEMORY.max_chars + 1))
     assert len(tokenize("x " * (MEMORY.max_tokens // 2), "words").tokens) == MEMORY.max_tokens // 2
 

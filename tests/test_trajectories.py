@@ -171,18 +171,3 @@ def test_heatmap_blocks_average_and_stay_under_the_cell_limit():
     assert last.value.item() == pytest.approx(m[196:, 129].mean()) and last.t1.item() == 200
     small, bt, bu = blocks_frame(m[:10, :5], 64)
     assert (bt, bu) == (1, 1) and len(small) == 50 and np.allclose(small.value, m[:10, :5].ravel())
-
-
-def test_charts_mark_the_scrubbed_step():
-    from core.memory import charts
-    tr = trajectory(tokenize("hello world"), "lstm", 16, 1.0, 1.0, seed=0)
-    df = charts.steps_frame(tr)
-    assert list(df.t) == list(range(1, 12)) and {"rnn_PC1", "attn_PC3", "cosine"} <= set(df.columns)
-    spec = charts.trajectory_chart(df, "rnn", "PC1–PC3", 4, "x").to_dict()
-    ring = spec["layer"][2]
-    assert spec["datasets"][ring["data"]["name"]][0]["t"] == 4
-    assert ring["encoding"]["y"]["field"] == "rnn_PC3"
-    timeline = charts.timeline_chart(tr.gates["f"], "f", df, 4, 1, 64).to_dict()
-    assert len(timeline["vconcat"]) == 4      # heatmap + three metrics
-    box = timeline["vconcat"][0]["layer"][1]
-    assert timeline["datasets"][box["data"]["name"]] == [{"a": 3.5, "b": 4.5}]

@@ -59,6 +59,13 @@ def _echo(raw: str) -> str:
     return f"“{inert(raw, 40)}”"
 
 
+def _num(value: Any) -> str:
+    """A number as the reader would write it: whole numbers with thousands separators, never 1e+06."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return f"{value:g}"
+
+
 def parse(p: Param, raw: str) -> tuple[Any, str | None]:
     """Parse one raw URL value; returns (value, message or None). Pure: no Streamlit state."""
     raw = str(raw)
@@ -71,7 +78,8 @@ def parse(p: Param, raw: str) -> tuple[Any, str | None]:
     if p.multi:
         items = [s.strip() for s in raw.split(",") if s.strip()]
         good = list(dict.fromkeys(s for s in items if s in p.bound.options))
-        bad = [s for s in items if s not in p.bound.options]
+        bad = list(dict.fromkeys(s for s in items if s not in p.bound.options))
+        twice = [s for s in good if items.count(s) > 1]
         if bad:
             shown = ", ".join(_echo(s) for s in bad[:5]) + (" …" if len(bad) > 5 else "")
             tail = "" if good else f"; using the default ({', '.join(p.initial())})"
@@ -79,12 +87,15 @@ def parse(p: Param, raw: str) -> tuple[Any, str | None]:
                 f"The link's {p.name}: unknown {shown} ignored (allowed: {', '.join(p.bound.options)}){tail}.")
         if not good:
             return list(p.initial()), f"The link's {p.name} is empty; using the default ({', '.join(p.initial())})."
+        if twice:
+            return good, f"The link's {p.name} lists {', '.join(twice)} more than once; each counts once."
         return good, None
     b = p.bound
     if isinstance(b, TextBound):
         text, msg = b.clean(raw)
         if not text and b.default:
-            return b.default, f"The link's {b.name} is empty; using the default text."
+            why = f" ({msg})" if msg else ""
+            return b.default, f"The link's {b.name} is empty{why}; using the default text."
         return text, (f"The link's {b.name}: {msg}." if msg else None)
     if isinstance(b, Choice):
         if raw in b.options:
@@ -98,15 +109,15 @@ def parse(p: Param, raw: str) -> tuple[Any, str | None]:
             raise ValueError
         if kind is int:
             if value != int(value):
-                return b.clamp(round(value)), (
-                    f"The link's {b.name} = {_echo(raw)} is not {what}; rounded to {b.clamp(round(value))}.")
+                near = b.clamp(round(value))
+                return near, f"The link's {b.name} = {_echo(raw)} is not {what}; rounded to {_num(near)}."
             value = int(value)
     except (ValueError, OverflowError):
         return b.default, f"The link's {b.name} = {_echo(raw)} is not {what}; using the default {b.default}."
     clamped = b.clamp(value)
     if clamped != value:
-        lo, hi = (f"{b.lo:g}", f"{b.hi:g}") if kind is float else (f"{b.lo:,}", f"{b.hi:,}")
-        return clamped, f"The link's {b.name} = {_echo(raw)} is outside its limit ({lo} to {hi}); using {clamped:g}."
+        return clamped, (f"The link's {b.name} = {_echo(raw)} is outside its limit "
+                         f"({_num(b.lo)} to {_num(b.hi)}); using {_num(clamped)}.")
     return value, None
 
 
@@ -120,6 +131,11 @@ def _raw(key: str) -> str | None:
 
 def sync_from_url(params: list[Param]) -> list[str]:
     """Set each control's state from the link, else this session's last value, else its default.
+
+    A link value is applied once: when it differs from what this session last wrote or read
+    for that key (a first visit, a shared link, the Back button), or when the control has no
+    state yet. A value the session has already applied never overrides the reader's later
+    change of the widget, even if writing the address bar did not happen in between.
 
     Returns every message about this page's link values seen this session (kept until the
     value is changed by the reader, so a rerun does not hide them).
@@ -135,29 +151,57 @@ def sync_from_url(params: list[Param]) -> list[str]:
             if len(st.query_params.get_all(p.key)) > 1:
                 msg = (msg + " " if msg else "") + f"The link gives {p.name} more than once; the last value counts."
             st.session_state[p.key] = value
+            saved[p.key] = value      # so push_to_url does not take the link's value for the reader's change
+            pushed[p.key] = raw       # applied: the same text in the bar must not undo a later widget change
             if msg:
                 kept[p.key] = msg
+            else:
+                kept.pop(p.key, None)  # a clean link (e.g. Back to it) replaces an older message
             continue
+        if p.key in st.session_state and p.key in saved and saved[p.key] != st.session_state[p.key]:
+            kept.pop(p.key, None)      # the reader just changed it: the link's message is moot now
+        if isinstance(p.bound, TextBound) and p.key in st.session_state:
+            _note_long_text(p, st.session_state[p.key], kept)
         if p.key not in st.session_state:
             st.session_state[p.key] = saved.get(p.key, p.initial())
     return [kept[p.key] for p in params if p.key in kept]
 
 
 def encode(p: Param, value: Any) -> str:
+    """The text the address bar holds for `value`; `parse` reads it back to the same value.
+
+    Text is cleaned and cut to its limit (the bar never holds more than a link may carry);
+    floats keep 12 significant digits (no slider noise such as 0.9000000000000001)."""
     if p.flag:
         return "1" if value else "0"
     if p.multi:
-        return ",".join(value)
+        return ",".join(str(v) for v in value)
+    if isinstance(p.bound, TextBound):
+        return p.bound.clean(str(value))[0]
+    if isinstance(p.bound, IntBound) and isinstance(value, float) and value.is_integer():
+        return str(int(value))
     if isinstance(value, float):
-        return f"{value:g}"
+        return f"{value:.12g}"
     return str(value)
 
 
+def _note_long_text(p: Param, value: Any, kept: dict) -> None:
+    """Typed text that the address bar cannot hold in full gets a message naming the limit."""
+    if p.key not in kept and encode(p, value) != str(value):
+        kept[p.key] = (f"{p.bound.name.capitalize()} is longer than the limit of {p.bound.max_len:,} "
+                       f"characters or has characters outside {p.bound.alphabet}; "
+                       "the address bar keeps only what fits.")
+
+
 def push_to_url(params: list[Param]) -> None:
-    """Save every control's current value for the session and write it into the address bar."""
+    """Save every control's current value for the session and write it into the address bar.
+
+    All changed keys go in one update, so the browser gets one history entry per rerun (Back
+    steps through the reader's changes, not through one key at a time)."""
     saved = st.session_state.setdefault(_SAVED, {})
     kept = st.session_state.setdefault(_MESSAGES, {})
     pushed = st.session_state.setdefault(_PUSHED, {})
+    changes: dict[str, str] = {}
     for p in params:
         if p.key not in st.session_state:
             continue
@@ -166,9 +210,13 @@ def push_to_url(params: list[Param]) -> None:
             kept.pop(p.key, None)           # the reader changed it: the link's message is moot
         saved[p.key] = value
         text = encode(p, value)
+        if isinstance(p.bound, TextBound):
+            _note_long_text(p, value, kept)
         pushed[p.key] = text
         if st.query_params.get_all(p.key) != [text]:
-            st.query_params[p.key] = text
+            changes[p.key] = text
+    if changes:
+        st.query_params.update(changes)
 
 
 def show_messages(messages: list[str]) -> None:

@@ -1,17 +1,19 @@
-"""The memory page's seq2seq section (claim C8): accuracy vs length with and without attention,
-the reader's own digits decoded by both, and the attention decoder's alignment."""
+"""The memory page's seq2seq section: accuracy vs length with and without attention, the reader's
+own digits decoded by both, and the attention decoder's alignment."""
 from __future__ import annotations
 
 import streamlit as st
 
+from core.config import SEQ2SEQ as L, SEQ2SEQ_DIGITS
 from core.memory import seq2seq
-from core.memory import seq2seq_notes as notes
-from core.chart_style import style
 from core.memory import seq2seq_charts as charts
-from core.config import SEQ2SEQ as L
+from core.memory import seq2seq_notes as notes
 from ui import layout
+from ui.params import Param, push_to_url
+from ui.safe import inert
 
 KEY = "m2_seq"
+PARAMS = [Param(KEY, SEQ2SEQ_DIGITS)]
 
 
 @st.cache_resource(max_entries=2)
@@ -29,31 +31,12 @@ def _translate(variant: str, source: tuple[int, ...]):
     return seq2seq.translate(_model(variant), source)
 
 
-def _text_from_url() -> list[str]:
-    """The digits live in the URL (`m2_seq`), cut to the character limit with a message."""
-    if KEY in st.session_state:
-        return []
-    raw = st.query_params.get(KEY)
-    st.session_state[KEY] = L.example if raw is None else str(raw)[: L.max_chars]
-    if raw is not None and len(str(raw)) > L.max_chars:
-        return [f"`{KEY}` in the link had {len(str(raw)):,} characters; cut to the limit of {L.max_chars} "
-                "(SEQ2SEQ.max_chars in core/config.py)."]
-    return []
-
-
-def _push_to_url() -> None:
-    if st.session_state[KEY] != L.example:
-        st.query_params[KEY] = st.session_state[KEY]
-    elif KEY in st.query_params:
-        del st.query_params[KEY]
-
-
 def _accuracy_charts(plain, attn) -> None:
     df = charts.accuracy_frame({"plain": plain.by_length, "attention": attn.by_length})
     left, right = st.columns(2)
     train = (L.train_lo, L.train_hi)
-    left.altair_chart(style(charts.accuracy_chart(df, "exact_match", train)), width="stretch")
-    right.altair_chart(style(charts.accuracy_chart(df, "token_accuracy", train, 1 / L.digits)), width="stretch")
+    left.altair_chart(charts.accuracy_chart(df, "exact_match", train), width="stretch")
+    right.altair_chart(charts.accuracy_chart(df, "token_accuracy", train, 1 / L.digits), width="stretch")
     st.caption(f"Greedy decoding of {L.eval_per_length.default} fixed random sources per length (seed "
                f"{L.eval_seed} + n), evaluated live on one CPU thread in {plain.seconds + attn.seconds:.2f} s "
                "(then cached). Shaded: the lengths seen in training.")
@@ -61,38 +44,36 @@ def _accuracy_charts(plain, attn) -> None:
                      "per_length": L.eval_per_length.default, "train_lengths": list(train)})
 
 
-def _example(messages: list[str]) -> list[str]:
-    st.text_input(f"Your digits (up to {L.source_len.hi}; spaces or commas between them are fine)", key=KEY)
-    _push_to_url()
-    for m in messages:
-        st.warning(m, icon=":material/link_off:")
+def _example() -> list[str]:
+    st.text_input(f"Your digits (up to {L.source_len.hi}; spaces or commas between them are fine)", key=KEY,
+                  max_chars=L.max_chars)
+    push_to_url(PARAMS)
     try:
         source = seq2seq.parse_digits(st.session_state[KEY])
     except ValueError as e:
-        st.error(f"{e}", icon=":material/block:")
+        st.error(inert(e, 300), icon=":material/block:")
         return []
     plain, attn = _translate("plain", source), _translate("attention", source)
     left, right = st.columns([3, 2])
-    for col, tr, title, size in ((left, attn, "With attention: α_ij, where each step reads", 480),
-                                 (right, plain, "Plain: it reads only h_S, the last state", 300)):
-        col.altair_chart(style(charts.alignment_chart(charts.alignment_frame(tr), title, size)), width="content")
+    for col, tr, title, size in ((left, attn, "With attention: α_ij, where each step reads", 420),
+                                 (right, plain, "Plain: it reads only h_S, the last state", 260)):
+        col.altair_chart(charts.alignment_chart(charts.alignment_frame(tr), title, size), width="content")
     layout.downloads(charts.alignment_frame(attn), "seq2seq_alignment", "m2_dl_align",
                      {"source": list(source), "variant": "attention"})
     return notes.example_notes(plain, attn)
 
 
 def render() -> None:
-    """Draw the section (after the forgetting curves, before the how-computed expander)."""
+    """Draw the section (the memory page calls it inside its sections fragment)."""
     st.header("Squeezed into one vector: seq2seq with and without attention")
     st.markdown(layout.prose("seq2seq"))
-    messages = _text_from_url()
     try:
         with st.spinner("Evaluating both shipped seq2seq models on 2–30 digits…"):
             plain, attn = _accuracy("plain"), _accuracy("attention")
     except (ValueError, OSError) as e:
-        st.error(f"The shipped seq2seq checkpoints could not be loaded: {e}", icon=":material/block:")
+        st.error(f"The shipped seq2seq checkpoints could not be loaded: {inert(e, 200)}", icon=":material/block:")
         return
     _accuracy_charts(plain, attn)
     sentences = notes.accuracy_notes(plain, attn)
     st.subheader("Your own sequence")
-    layout.notice(sentences + _example(messages))
+    layout.notice(sentences + _example())

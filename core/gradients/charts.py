@@ -6,7 +6,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.chart_style import palette, style
+from core.chart_style import INK, colour_scale, palette, shape_scale, style
 from core.gradients.profile import LABELS, label
 
 D_AXIS = alt.X("distance:Q", title="distance d = T − k (steps back from the loss)")
@@ -25,33 +25,49 @@ def _log_y(field: str, title: str) -> alt.Y:
     return alt.Y(f"{field}:Q", scale=alt.Scale(type="log"), title=title, axis=alt.Axis(format=".0e"))
 
 
-def decay(band: pd.DataFrame, wrt: str, rho: float, horizons: pd.DataFrame | None = None) -> alt.Chart:
+MARKS_PER_LINE = 16     # point marks per curve: enough to tell the shapes apart, few enough to read
+
+
+def decay(band: pd.DataFrame, wrt: str, rho: float, horizons: pd.DataFrame | None = None,
+          height: int = 440) -> alt.LayerChart:
     """Median over seeds (line) and min–max band (shaded) of ‖∂L/∂·_k‖ vs distance, models overlaid,
-    with ρ^d dashed. `horizons` (model, distance, median) adds a cross where each curve crosses the threshold."""
+    each in its app-wide colour and point shape (core.chart_style.SERIES), with ρ^d in thin grey.
+    The transformer block is drawn first, so self-attention's line lies on top of it.
+    `horizons` (model, distance, median) adds a cross where each curve crosses the threshold."""
     data = _positive(band, "median").assign(label=lambda d: d["model"].map(label))
-    domain = [m for m in ORDER if m in set(data["label"])]
-    color = alt.Color("label:N", scale=palette(domain), title="model", sort=domain,
+    ids = [m for m in LABELS if m in set(data["model"])]
+    domain = [label(m) for m in ids]
+    color = alt.Color("label:N", scale=colour_scale(ids), title="model", sort=domain,
                       legend=alt.Legend(symbolOpacity=1, symbolSize=200))
+    shape = alt.Shape("label:N", scale=shape_scale(ids), title="model", sort=domain)
     what = "x_k (inputs)" if wrt == "x" else "h_k (hidden states)"
     y = _log_y("median", f"‖∂L/∂{what}‖, log scale")
-    base = alt.Chart(data).encode(D_AXIS, color=color)
-    area = alt.Chart(_positive(data, "lo", "hi")).mark_area(opacity=0.18).encode(
-        D_AXIS, alt.Y("lo:Q", scale=alt.Scale(type="log")), alt.Y2("hi:Q"),
-        color=color)  # same definition as the lines: a legend=None here would hide the shared legend
-    line = base.mark_line(strokeWidth=3).encode(y, tooltip=[
-        "label", "distance", alt.Tooltip("median:Q", format=".3e"),
-        alt.Tooltip("lo:Q", format=".3e", title="min over seeds"), alt.Tooltip("hi:Q", format=".3e", title="max")])
+    area = alt.Chart(_positive(data, "lo", "hi")).mark_area(opacity=0.15).encode(
+        D_AXIS, alt.Y("lo:Q", scale=alt.Scale(type="log")), alt.Y2("hi:Q"), color=color)
+    tooltip = ["label", "distance", alt.Tooltip("median:Q", format=".3e"),
+               alt.Tooltip("lo:Q", format=".3e", title="min over seeds"), alt.Tooltip("hi:Q", format=".3e", title="max")]
+    under = data[data["model"] == "transformer"]
+    over = data[data["model"] != "transformer"]
+    lines = [alt.Chart(part).mark_line(strokeWidth=3).encode(D_AXIS, y, color=color, tooltip=tooltip)
+             for part in (under, over) if len(part)]
+    every = max(1, int(data["distance"].max()) // MARKS_PER_LINE)
+    pts = pd.concat([under, over])
+    pts = pts[pts["distance"] % every == (pts["model"].map({m: i for i, m in enumerate(ids)}) * 3) % every]
+    points = alt.Chart(pts).mark_point(size=110, filled=True, opacity=1, stroke="white", strokeWidth=0.8).encode(
+        D_AXIS, alt.Y("median:Q"), color=color, shape=shape, tooltip=tooltip)
     d = np.arange(int(band["distance"].max()) + 1)
-    theory = _positive(pd.DataFrame({"distance": d, "value": rho ** d.astype(float)}), "value")
-    ref = alt.Chart(theory).mark_line(strokeDash=[8, 5], color="gray", strokeWidth=2).encode(
+    with np.errstate(over="ignore"):
+        theory = _positive(pd.DataFrame({"distance": d, "value": rho ** d.astype(float)}), "value")
+    ref = alt.Chart(theory).mark_line(color="#6E7781", strokeWidth=1.5).encode(
         D_AXIS, alt.Y("value:Q"), tooltip=[alt.Tooltip("value:Q", format=".3e", title=f"ρ^d, ρ = {rho:g}")])
-    layers = [area, line, ref]
+    layers = [area, ref, *lines, points]
     if horizons is not None and len(horizons):
         h = _positive(horizons.assign(label=lambda f: f["model"].map(label)), "median")
-        layers.append(alt.Chart(h).mark_point(shape="cross", size=220, filled=True, opacity=1).encode(
-            D_AXIS, alt.Y("median:Q"), color=color, tooltip=["label", alt.Tooltip("distance:Q", title="horizon")]))
-    title = f"Gradient vs distance (line: median over seeds, band: min–max; dashed: ρ^d = {rho:g}^d)"
-    return style(alt.layer(*layers).properties(height=440, title=title))
+        layers.append(alt.Chart(h).mark_point(shape="cross", size=320, filled=True, opacity=1, color=INK).encode(
+            D_AXIS, alt.Y("median:Q"), tooltip=["label", alt.Tooltip("distance:Q", title="horizon")]))
+    title = alt.Title("Gradient vs distance", subtitle=f"line: median over seeds · band: min–max · grey: ρ^d = {rho:g}^d"
+                      " · ✚: horizon", subtitleFontSize=18, subtitleColor=INK)
+    return style(alt.layer(*layers).properties(height=height, title=title))
 
 
 def jacobian_product(frame: pd.DataFrame, kind: str) -> tuple[alt.Chart, alt.Chart]:
@@ -65,7 +81,7 @@ def jacobian_product(frame: pd.DataFrame, kind: str) -> tuple[alt.Chart, alt.Cha
     top = alt.Chart(long).mark_line(strokeWidth=3).encode(
         D_AXIS, _log_y("value", "norm, log scale"),
         color=alt.Color("series:N", scale=palette(domain), sort=domain, title=""),
-        strokeDash=alt.condition(alt.datum.series == names["measured"], alt.value([1, 0]), alt.value([7, 4])),
+        strokeWidth=alt.condition(alt.datum.series == names["measured"], alt.value(4), alt.value(2)),
         tooltip=["series", "distance", alt.Tooltip("value:Q", format=".3e")],
     ).properties(height=380, title=f"{label(kind)}, first seed: the product formula, factor by factor")
     step_names = {"step_norm": "‖J_k‖ measured", "step_bound": "‖W_hh‖ · max|φ′| at that step"}
@@ -76,8 +92,8 @@ def jacobian_product(frame: pd.DataFrame, kind: str) -> tuple[alt.Chart, alt.Cha
         D_AXIS, alt.Y("value:Q", title="‖J_k‖"),
         color=alt.Color("series:N", scale=alt.Scale(domain=step_domain, range=["#555555", "#D55E00"]), title=""),
         tooltip=["series", "distance", alt.Tooltip("value:Q", format=".4f")])
-    one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(strokeDash=[4, 4], color="gray").encode(y="y:Q")
-    title = "Each step's Jacobian norm ‖∂s_k/∂s_{k−1}‖ (dashed: 1)"
+    one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color="#6E7781", strokeWidth=1.5).encode(y="y:Q")
+    title = "Each step's Jacobian norm ‖∂s_k/∂s_{k−1}‖ (grey rule: 1)"
     return style(top), style((steps + one).properties(height=300, title=title))
 
 
@@ -96,10 +112,10 @@ def forget_gate(arith: pd.DataFrame, measured: pd.DataFrame, lstm: pd.DataFrame 
     chart = alt.Chart(data).mark_line(strokeWidth=3).encode(
         D_AXIS, _log_y("value", "value, log scale"),
         color=alt.Color("series:N", scale=palette(domain), sort=domain, title=""),
-        strokeDash=alt.StrokeDash("kind:N", title="", scale=alt.Scale(
-            domain=["arithmetic f^d", "measured"], range=[[7, 4], [1, 0]])),
+        strokeWidth=alt.StrokeWidth("kind:N", title="", scale=alt.Scale(
+            domain=["arithmetic f^d", "measured"], range=[1.5, 4])),
         tooltip=["series", "distance", alt.Tooltip("value:Q", format=".3e")])
-    return style(chart.properties(height=420, title="Forget-gate arithmetic beside the measured LSTM"))
+    return style(chart.properties(height=420, title="Forget-gate arithmetic (thin) beside the measured LSTM (thick)"))
 
 
 def phase(df: pd.DataFrame, rho_now: float, kind: str, span: float = 30.0) -> alt.Chart:
@@ -112,8 +128,8 @@ def phase(df: pd.DataFrame, rho_now: float, kind: str, span: float = 30.0) -> al
         tooltip=[alt.Tooltip("rho:Q", format=".2f", title="ρ"), "distance",
                  alt.Tooltip("log10_norm:Q", format=".1f", title="log₁₀ norm")])
     rules = pd.DataFrame({"rho": [1.0, rho_now], "what": ["ρ = 1", f"your ρ = {rho_now:g}"]})
-    lines = alt.Chart(rules).mark_rule(strokeWidth=2).encode(
-        y="rho:Q", strokeDash=alt.StrokeDash("what:N", title=""), color=alt.value("black"))
+    lines = alt.Chart(rules).mark_rule(strokeWidth=3).encode(
+        y="rho:Q", color=alt.Color("what:N", title="", scale=alt.Scale(range=[INK, "#D55E00"])))
     title = f"{label(kind)}: where gradients vanish (blue) or explode (orange)"
     return style((rect + lines).properties(height=420, title=title))
 
@@ -127,11 +143,11 @@ def clipping(frame: pd.DataFrame, baseline: float) -> tuple[alt.Chart, alt.Chart
     loss = alt.Chart(_positive(data, "loss")).mark_line(strokeWidth=3).encode(
         step, _log_y("loss", "loss (MSE), log scale"), color=color,
         tooltip=["run", "step", alt.Tooltip("loss:Q", format=".3e")])
-    base = alt.Chart(pd.DataFrame({"y": [baseline]})).mark_rule(strokeDash=[6, 4], color="gray").encode(
+    base = alt.Chart(pd.DataFrame({"y": [baseline]})).mark_rule(color="#6E7781", strokeWidth=2).encode(
         y="y:Q", tooltip=[alt.Tooltip("y:Q", title="always answer 1.0", format=".3f")])
     norm = alt.Chart(_positive(data, "grad_norm")).mark_line(strokeWidth=2).encode(
         step, _log_y("grad_norm", "‖gradient‖, log scale"), color=color,
         tooltip=["run", "step", alt.Tooltip("grad_norm:Q", format=".3e")])
     return (style((loss + base).properties(height=340, title="Training loss, with and without clipping "
-                                                                   "(dashed: always answer 1.0)")),
+                                                                   "(grey: always answer 1.0)")),
             style(norm.properties(height=300, title="Gradient norm before clipping")))

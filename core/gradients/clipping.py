@@ -63,27 +63,54 @@ def train(rho: float, clip: float | None, seed: int) -> tuple[np.ndarray, np.nda
 
 
 @dataclass(frozen=True)
-class ClippingRun:
-    """frame: run ("no clipping" / "clipped at c"), step, loss, grad_norm (before clipping).
+class Divergence:
+    """Where a run first produced a non-finite number (steps count from 1).
 
-    diverged: run → the first step whose loss or gradient is not finite, or None.
+    what: "gradient norm" or "loss" — whichever was non-finite first (the loss of a step is computed
+    before its gradient, so when both are, "loss"); loss_there: that step's loss (may be finite);
+    largest_norm: the largest finite gradient norm before it."""
+
+    step: int
+    what: str
+    loss_there: float
+    largest_norm: float
+
+
+@dataclass(frozen=True)
+class ClippingRun:
+    """frame: run ("no clipping" / "clipped at c"), step (from 1), loss, grad_norm (before clipping).
+
+    diverged: run → the first step whose loss or gradient is not finite, or None;
+    divergence: run → the details of that step (see Divergence), or None.
     """
 
     rho: float
     clip: float
     frame: pd.DataFrame
     diverged: dict[str, int | None]
+    divergence: dict[str, Divergence | None]
+
+
+def divergence(losses: np.ndarray, norms: np.ndarray) -> Divergence | None:
+    """The first non-finite loss or gradient norm of a run, from its recorded numbers."""
+    bad = np.nonzero(~np.isfinite(losses) | ~np.isfinite(norms))[0]
+    if not len(bad):
+        return None
+    i = int(bad[0])
+    finite = norms[:i + 1][np.isfinite(norms[:i + 1])]
+    what = "loss" if not np.isfinite(losses[i]) else "gradient norm"
+    return Divergence(i + 1, what, float(losses[i]), float(finite.max()) if len(finite) else float("nan"))
 
 
 def clipping_run(rho: float, clip: float, seed: int) -> ClippingRun:
     """Train twice from the same weights and batches: without, then with, clipping at `clip`."""
     LIM.train_rho.check(rho), LIM.clip.check(clip), SEED.check(seed)
-    frames, diverged = [], {}
+    frames, diverged, details = [], {}, {}
     with one_thread():
         for name, c in (("no clipping", None), (f"clipped at {clip:g}", clip)):
             losses, norms = train(rho, c, seed)
-            bad = np.nonzero(~np.isfinite(losses) | ~np.isfinite(norms))[0]
-            diverged[name] = int(bad[0]) if len(bad) else None
-            frames.append(pd.DataFrame({"run": name, "step": np.arange(len(losses)),
+            details[name] = divergence(losses, norms)
+            diverged[name] = None if details[name] is None else details[name].step
+            frames.append(pd.DataFrame({"run": name, "step": np.arange(1, len(losses) + 1),
                                         "loss": losses, "grad_norm": norms}))
-    return ClippingRun(rho, clip, pd.concat(frames, ignore_index=True), diverged)
+    return ClippingRun(rho, clip, pd.concat(frames, ignore_index=True), diverged, details)

@@ -41,7 +41,7 @@ def horizons(summary: pd.DataFrame, profile: GradientProfile, k: int, wrt: str) 
              for i, r in enumerate(r for r in rows.itertuples() if _h(r.horizon))]
     never = [f"the {label(r.model)} (×{r.factor_per_step:.3f} per step)" for r in rows.itertuples()
              if not _h(r.horizon)]
-    what = "input x_k" if wrt == "x" else "hidden state h_k"
+    what = "input $x_k$" if wrt == "x" else "hidden state $h_k$"
     text = (f"With ρ = {s.rho:g} ({s.init} init, N = {s.n_hidden}, {s.n_seeds} seeds), the gradient to the "
             f"{what} falls below {ten_to(k)} of its value one step back after ")
     text += ", ".join(falls) if falls else "no distance at all"
@@ -78,15 +78,15 @@ def flat_attention(profile: GradientProfile) -> str | None:
             out.append(f"{label(model)} {med[-1] / med[1]:.2f}×")
     if not out:
         return None
-    return ("Path length 1: from distance 1 to distance T − 1 the attention gradient changes by "
-            + ", ".join(out) + " — no geometric decay, whatever the distance (claims C9, C12).")
+    return ("Path length 1: from distance 1 to distance $T-1$ the attention gradient changes by "
+            + ", ".join(out) + " — no geometric decay, whatever the distance.")
 
 
 def linear_theory(summary: pd.DataFrame, profile: GradientProfile) -> str | None:
     row = _row(summary, "linear", "h")
     if row is None:
         return None
-    exact = "exactly ρ^d" if profile.setup.init == "orthogonal" else "ρ^d only asymptotically (non-normal W)"
+    exact = "exactly $\\rho^d$" if profile.setup.init == "orthogonal" else "$\\rho^d$ only asymptotically (non-normal $W$)"
     return (f"The linear RNN's measured decay is ×{row.factor_per_step:.4f} per step against ρ = "
             f"{profile.setup.rho:g}: with {profile.setup.init} W the theory is {exact}.")
 
@@ -119,20 +119,45 @@ def forget(profile: GradientProfile, arith: pd.DataFrame) -> str | None:
     return text
 
 
+def sci(x: float, digits: int = 2) -> str:
+    """A number in scientific notation; never "inf" or "nan" (past float64's range it says so)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "not measured"
+    if math.isinf(x):
+        return "beyond float64's range (over 1.8e308)" if x > 0 else "below float64's range"
+    return f"{x:.{digits}e}"
+
+
+def pow10(lg: float) -> str:
+    """10^lg written out when float64 can hold it, else as a power in LaTeX."""
+    if not math.isfinite(lg):
+        return "not measured"
+    return f"{10.0 ** lg:.2e}" if -300 < lg < 300 else f"$10^{{{lg:.0f}}}$"
+
+
 def jacobian(view: JacobianView) -> str:
+    """The product of step-Jacobian norms against the measured gradient, in log space (never inf)."""
     f = view.frame
-    far = f.iloc[-1]
-    typical = float(np.nanmedian(f["step_norm"]))
+    d_far = view.covered - 1
+    steps = f["step_norm"].to_numpy()[1:view.covered]
+    with np.errstate(divide="ignore"):
+        log_steps = np.log10(steps)
+    log_prod = float(np.sum(log_steps)) if np.all(steps > 0) else -math.inf
+    measured = float(f["measured"].iloc[d_far])
+    typical = float(np.nanmedian(steps)) if len(steps) else float("nan")
     text = (f"{label(view.kind)}: each step's Jacobian has norm ≈ {typical:.3f} (median); their product "
-            f"after {int(far.distance)} steps is {far['product']:.2e}, and the measured gradient, "
-            f"{far.measured:.2e}, stays below it as the product formula requires")
-    if far.measured > 0 and far["product"] > 0:
-        gap = math.log10(far["product"] / far.measured)
+            f"after {d_far} steps is {pow10(log_prod) if math.isfinite(log_prod) else '0'}, and the measured "
+            f"gradient, {sci(measured)}, stays below it as the product formula requires")
+    if measured > 0 and math.isfinite(log_prod):
+        gap = log_prod - math.log10(measured)
         if gap > 1:
             text += (f" — {gap:.0f} decades below: the norm of a product of Jacobians is far smaller "
                      "than the product of their norms")
-    if not math.isnan(far.w_power):
-        text += f"; ‖W_hh‖ = {view.w_norm:.3f} caps every step (|φ′| ≤ 1)"
+    if not math.isnan(f["w_power"].iloc[-1]) or view.kind in ("tanh", "relu", "linear"):
+        text += f"; $\\lVert W_{{hh}} \\rVert$ = {view.w_norm:.3f} caps every step ($|\\varphi'| \\le 1$)"
+    if not view.complete:
+        text += (f". The step Jacobians cover distances 0–{d_far} of {len(f) - 1}: all of them would pass "
+                 "the per-request time budget")
     return text + "."
 
 
@@ -141,8 +166,8 @@ def phase(df: pd.DataFrame, kind: str) -> str | None:
     if far.empty:
         return None
     d, lo, hi = int(far["distance"].iloc[0]), far.iloc[0], far.iloc[-1]
-    text = (f"Phase diagram ({label(kind)}): {d} steps back the gradient is 10^{lo.log10_norm:.0f} at "
-            f"ρ = {lo.rho:.2f} and 10^{hi.log10_norm:.0f} at ρ = {hi.rho:.2f}. ")
+    text = (f"Phase diagram ({label(kind)}): {d} steps back the gradient is $10^{{{lo.log10_norm:.0f}}}$ at "
+            f"ρ = {lo.rho:.2f} and $10^{{{hi.log10_norm:.0f}}}$ at ρ = {hi.rho:.2f}. ")
     grows = far[far["log10_norm"] > 0]
     if len(grows):
         edge = grows["rho"].iloc[0]
@@ -150,24 +175,57 @@ def phase(df: pd.DataFrame, kind: str) -> str | None:
                  "the seeds put the boundary at ρ = 1; the nonlinearity's slope below 1 moves it")
         return text + f"It grows past its last-step value (explodes) from ρ ≈ {edge:.2f}: {where}."
     best = far.loc[far["log10_norm"].idxmax()]
-    return text + (f"It never grows past its last-step value on this grid (largest: 10^{best.log10_norm:.0f} "
+    return text + (f"It never grows past its last-step value on this grid (largest: $10^{{{best.log10_norm:.0f}}}$ "
                    f"at ρ = {best.rho:.2f}), so here 'spectral radius above 1 explodes' does not hold: "
                    "the nonlinearity's slope below 1 takes its share at every step.")
 
 
 def clipping(run: ClippingRun) -> str:
+    """What the unclipped run did, from its recorded numbers: which value went non-finite first, when."""
     f = run.frame
-    plain, clipped = (f[f["run"] == name] for name in dict.fromkeys(f["run"]))
     names = list(dict.fromkeys(f["run"]))
-    div = run.diverged[names[0]]
+    plain, clipped = (f[f["run"] == name] for name in names)
+    div = run.divergence[names[0]]
     tail = clipped["loss"].tail(20).mean()
-    first = (f"without clipping the loss became non-finite at step {div}" if div is not None else
-             f"without clipping the run stayed finite (largest gradient norm {plain['grad_norm'].max():.1e})")
+    if div is None:
+        first = ("without clipping the run stayed finite (largest gradient norm "
+                 f"{sci(float(plain['grad_norm'].max()), 1)})")
+    elif div.what == "loss":
+        first = (f"without clipping the loss became non-finite at step {div.step} (the gradient norm had reached "
+                 f"{sci(div.largest_norm, 1)} the step before)")
+    else:
+        first = (f"without clipping the gradient norm became non-finite at step {div.step} while the loss was "
+                 f"still finite ({sci(div.loss_there, 1)}); the largest finite gradient norm was "
+                 f"{sci(div.largest_norm, 1)}")
     verdict = ("above" if tail > BASELINE_LOSS else "below")
     return (f"Training a tanh RNN with ρ = {run.rho:g} on the adding problem: {first}; clipped at "
             f"{run.clip:g}, it stayed finite and ended at loss {tail:.3f} (mean of the last 20 steps), "
             f"{verdict} the {BASELINE_LOSS:.3f} of always answering 1.0. Clipping stops the explosion; "
             "it does not carry information across the sequence.")
+
+
+def claim(summary: pd.DataFrame, profile: GradientProfile, k: int, wrt: str) -> str:
+    """The page's claim in one sentence, from the measured horizons and the attention ratio."""
+    s = profile.setup
+    rows = summary[summary["wrt"] == wrt]
+    parts = []
+    for model in [m for m in s.models if m in ("tanh", "relu", "linear", "lstm", "gru")][:1]:
+        r = _row(summary, model, wrt)
+        if r is None:
+            continue
+        h = _h(r.horizon)
+        parts.append(f"the {label(model)}'s gradient falls below {ten_to(k)} after {h} steps" if h else
+                     f"the {label(model)}'s gradient stays above {ten_to(k)} for all {s.T - 1} steps")
+    band = profile.band[profile.band["wrt"] == "x"]
+    for model in ("attention", "transformer"):
+        med = band[band["model"] == model].sort_values("distance")["median"].to_numpy()
+        if len(med) > 2 and med[1] > 0:
+            parts.append(f"{label(model)}'s changes by {med[-1] / med[1]:.2f}× over {s.T - 2} steps")
+            break
+    if not parts or rows.empty:
+        return f"Gradients through {s.T} steps at ρ = {s.rho:g}."
+    text = "; ".join(parts)
+    return f"At ρ = {s.rho:g}, {text}."
 
 
 def path_length_record(summary: pd.DataFrame, profile: GradientProfile, k: int) -> str | None:

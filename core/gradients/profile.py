@@ -24,13 +24,14 @@ import numpy as np
 import pandas as pd
 import torch
 
+from core.chart_style import label as series_label
 from core.cells import CellSpec, make_cell, stack_cells, unroll
-from core.config import GRADIENT_MODELS, GRADIENT_RECURRENT, GRADIENTS as LIM, SEED
+from core.config import GRADIENT_MODELS, GRADIENT_RECURRENT, GRADIENTS as LIM, GRADMEM_BUDGET, SEED, RequestBudget
 from core.device import one_thread
+from core.gradients import estimate
 
 F64 = torch.float64
-LABELS = {"tanh": "tanh RNN", "relu": "ReLU RNN", "linear": "linear RNN", "lstm": "LSTM",
-          "gru": "GRU", "attention": "self-attention", "transformer": "transformer block"}
+LABELS = {m: series_label(m) for m in GRADIENT_MODELS}     # the app-wide names (core.chart_style.SERIES)
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class GradientSetup:
 
 
 def label(model: str) -> str:
-    return LABELS.get(model, model)
+    return LABELS.get(model) or series_label(model)
 
 
 def inputs(setup: GradientSetup, width: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -220,9 +221,15 @@ def _tidy(model: str, wrt: str, norms: np.ndarray, seed0: int) -> pd.DataFrame:
                          "distance": np.tile(np.arange(t), s), "norm": norms.reshape(-1)})
 
 
-def gradient_profile(setup: GradientSetup) -> GradientProfile:
-    """Measure every model in `setup.models` (see GradientProfile for the layout)."""
+def gradient_profile(setup: GradientSetup, budget: RequestBudget | None = GRADMEM_BUDGET) -> GradientProfile:
+    """Measure every model in `setup.models` (see GradientProfile for the layout).
+
+    Refused before anything runs (BudgetError) when its estimate passes `budget`."""
     setup.check()
+    if budget is not None:
+        est = estimate.profile(setup.models, setup.T, setup.n_hidden, setup.n_seeds)
+        budget.check("Measuring these gradients", est.bytes, est.seconds,
+                     "Fewer seeds or models, a shorter T or a smaller N fit.")
     frames, forget, checks = [], np.empty(0), []
     with one_thread():
         for m in setup.models:

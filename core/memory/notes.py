@@ -1,6 +1,8 @@
 """'What to notice' sentences for the memory page, written from the computed numbers."""
 from __future__ import annotations
 
+import string
+
 import numpy as np
 import pandas as pd
 
@@ -8,6 +10,12 @@ from core.memory.probes import ATTENTION, MODEL_NAMES, Decodability, memory_span
 from core.memory.trajectories import Trajectory
 
 CELL_NAMES = {"tanh": "RNN", "lstm": "LSTM", "gru": "GRU"}
+
+
+def inert(text: str, limit: int = 20) -> str:
+    """A token typed by the reader as literal markdown: every ASCII punctuation mark escaped."""
+    s = str(text)[:limit]
+    return "".join("\\" + ch if ch in string.punctuation else ch for ch in s)
 
 
 def _reach(k: int | None, kmax: int) -> str:
@@ -21,7 +29,7 @@ def trajectory_notes(tr: Trajectory, t: int) -> list[str]:
     extra = " (h and c)" if tr.c is not None else ""
     out = [
         f"The {name} carries **{tr.state_numbers} numbers**{extra} from step to step, whatever the length; for "
-        f"these {steps} tokens the attention layer keeps T × d = {steps} × {n} = **{tr.attention_numbers:,}** — "
+        f"these {steps} tokens the attention layer keeps $T \\times d$ = {steps} × {n} = **{tr.attention_numbers:,}** — "
         f"{tr.attention_numbers / tr.state_numbers:,.0f}× as many, and the ratio grows with every token.",
         f"The first two principal components hold {tr.pca.ratio[:2].sum():.0%} of the variance of the {steps} "
         f"hidden states ({tr.pca.ratio.sum():.0%} with the third); the transformer's per-token states: "
@@ -29,7 +37,7 @@ def trajectory_notes(tr: Trajectory, t: int) -> list[str]:
     ]
     i = t - 1
     cos = "" if np.isnan(tr.cosine[i]) else f", cosine to step {t - tr.lag} = {tr.cosine[i]:.2f}"
-    out.append(f"At step {t} (‘{tr.labels[i]}’): ‖h‖ = {tr.norm[i]:.2f}, {tr.saturated[i]:.0%} of units "
+    out.append(f"At step {t} (‘{inert(tr.labels[i], 20)}’): ‖h‖ = {tr.norm[i]:.2f}, {tr.saturated[i]:.0%} of units "
                f"saturated{cos}.")
     if "f" in tr.gates:
         f = float(tr.gates["f"][i].mean())
@@ -79,3 +87,12 @@ def overview_row(dec: Decodability, kmax: int, n: int) -> str:
     attn = dec.accuracy[dec.accuracy.model == ATTENTION]["accuracy"]
     tail = f"; attention {attn.min():.0%} at every k ≤ {kmax}" if len(attn) else ""
     return f"probe reads k steps back up to: {cells}{tail} (N = {n}, untrained)"
+
+
+def claim(tr: Trajectory) -> str:
+    """The page's claim in one sentence, from this input's numbers."""
+    steps = len(tr.labels)
+    name = CELL_NAMES.get(tr.kind, tr.kind)
+    return (f"The {name} squeezes all {steps} tokens into {tr.state_numbers:,} numbers; a transformer layer keeps "
+            f"{tr.attention_numbers:,} for them ({tr.attention_numbers / tr.state_numbers:,.0f}×), one per token "
+            "and width.")

@@ -200,7 +200,7 @@ def parse_digits(text: str) -> tuple[int, ...]:
     """The reader's sequence: digits 0–9, optionally separated by spaces or commas."""
     if len(text) > L.max_chars:
         raise ValueError(f"the sequence is {len(text):,} characters; the limit is {L.max_chars} "
-                         "(SEQ2SEQ.max_chars in core/config.py)")
+                         "characters")
     items = [c for c in text if not c.isspace() and c != ","]
     bad = sorted({c for c in items if c not in "0123456789"})
     if bad:

@@ -116,7 +116,7 @@ def tokenize(text: str, mode: str = "chars", max_tokens: int | None = None) -> T
     limit = MEMORY.max_tokens if max_tokens is None else max_tokens
     if len(text) > MEMORY.max_chars:
         raise ValueError(f"The text has {len(text):,} characters; the limit is "
-                         f"{MEMORY.max_chars:,} (MEMORY.max_chars in core/config.py).")
+                         f"{MEMORY.max_chars:,} characters.")
     text = clean(text)
     if not text:
         raise ValueError("The text is empty: type something for the network to read.")
@@ -125,7 +125,7 @@ def tokenize(text: str, mode: str = "chars", max_tokens: int | None = None) -> T
     toks = graphemes(text.strip()) if mode == "chars" else words(text)
     if len(toks) > limit:
         raise ValueError(f"The text has {len(toks):,} {'character' if mode == 'chars' else 'word'} tokens; "
-                         f"the limit is {limit} tokens (MEMORY.max_tokens in core/config.py).")
+                         f"the limit is {limit} tokens.")
     if len(toks) < 2:
         raise ValueError(f"The text has {len(toks)} token; at least 2 are needed to draw a trajectory.")
     vocab = tuple(dict.fromkeys(toks))

@@ -27,6 +27,7 @@ from core import flops as fl
 from core.benchmark import Stats, measure
 from core.config import TIMING, TIMING_METHODS
 from core.device import intra_op_threads, matmul_peak, resolve, synchronize
+from core.timing.fit import slopes  # noqa: F401  (re-exported: callers use timing.slopes)
 
 LABELS = {
     "rnncell_loop": "RNNCell loop",
@@ -236,22 +237,6 @@ def meta(spec: SweepSpec, peak_flops: float, device_name: str) -> dict:
         "device_name": device_name, "torch_version": torch.__version__,
         "peak_flops_per_s": peak_flops,
     }
-
-
-def slopes(df: pd.DataFrame, spec_d: int, B: int = 1, mode: str = "forward") -> pd.DataFrame:
-    """Per method: the fitted log–log slope of time vs T, and the slope the FLOP count predicts
-    over the same T range (1 for recurrence; between 1 and 2 for attention, 2 once T ≫ d)."""
-    rows = []
-    for method, g in df.groupby("method", sort=False):
-        g = g.sort_values("T")
-        if g["T"].nunique() < 2:
-            continue
-        logt = np.log(g["T"].to_numpy(float))
-        measured = np.polyfit(logt, np.log(g["median_s"].to_numpy(float)), 1)[0]
-        model = np.polyfit(logt, np.log([fl.flops(method, B, int(t), spec_d, mode) for t in g["T"]]), 1)[0]
-        rows.append({"method": method, "label": LABELS[method], "measured_slope": float(measured),
-                     "flop_model_slope": float(model), "asymptotic_slope": 1 if method in RECURRENT else 2})
-    return pd.DataFrame(rows)
 
 
 def work_span(df_T: list[int], methods: tuple[str, ...], B: int, d: int, mode: str,

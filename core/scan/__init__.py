@@ -1,0 +1,1 @@
+"""Chapter "Recurrence strikes back": linear recurrences, the parallel scan, and what they give up."""

@@ -1,0 +1,75 @@
+"""The gradient and memory pages in headless Chromium at 1280×720: a chart on the first screen,
+nothing wider than the window, a sequence of interactions with no exception, the open section kept
+through a reload of the address bar's link, and the memory page's step slider moving in the
+browser without a rerun."""
+import pytest
+
+from tests.browser import assert_no_exception, first_chart_top, open_page, wait_for_app, widest_overflow
+
+SLOW = 240_000          # ms: the shared 2-core test host may be busy
+
+
+def pick(page, label: str) -> None:
+    page.locator("[data-testid='stRadio'] label", has_text=label).first.click()
+    page.wait_for_timeout(500)
+    wait_for_app(page, SLOW)
+
+
+def checked(page, label: str) -> bool:
+    return page.locator("[data-testid='stRadio'] label", has_text=label).first.locator("input").is_checked()
+
+
+@pytest.mark.parametrize("path", ["gradients", "memory"])
+def test_first_screen_has_a_chart_and_nothing_overflows(server, browser, path):
+    page = open_page(browser, f"{server}/{path}", 1280, 720, timeout_ms=SLOW)
+    try:
+        assert_no_exception(page)
+        assert first_chart_top(page, wait_ms=SLOW) < 720
+        assert widest_overflow(page) <= 0
+        assert page.get_by_text("Next:").count() == 1
+    finally:
+        page.context.close()
+
+
+def test_gradients_sequence_and_the_open_section_survives_a_reload(server, browser):
+    page = open_page(browser, f"{server}/gradients?g_T=40&g_seeds=2", 1280, 720, timeout_ms=SLOW)
+    try:
+        pick(page, "states")
+        pick(page, "Exploding & clipping")
+        assert_no_exception(page)
+        pick(page, "Phase diagram")
+        assert_no_exception(page)
+        assert "g_sec=phase" in page.url and "g_wrt=h" in page.url
+        page.goto(page.url)
+        wait_for_app(page, SLOW)
+        assert checked(page, "Phase diagram") and checked(page, "states")
+        assert_no_exception(page)
+        assert widest_overflow(page) <= 0
+    finally:
+        page.context.close()
+
+
+def test_memory_step_slider_moves_in_the_browser_and_sections_survive_a_reload(server, browser):
+    page = open_page(browser, f"{server}/memory?m_N=16&m_K=4", 1280, 720, timeout_ms=SLOW)
+    try:
+        first_chart_top(page, wait_ms=SLOW)
+        slider = page.locator(".vega-bindings input[type='range']").first
+        states = []
+        page.expose_function("noteState", lambda s: states.append(s))
+        page.evaluate("""() => new MutationObserver(() => window.noteState(
+            document.querySelector("[data-testid='stApp']").getAttribute("data-test-script-state"))).observe(
+            document.querySelector("[data-testid='stApp']"), {attributes: true})""")
+        for value in ("1", "20", "70"):
+            slider.evaluate(f"e => {{ e.value = '{value}'; e.dispatchEvent(new Event('input', {{bubbles: true}})); }}")
+            page.wait_for_timeout(300)
+        assert "running" not in states                  # no rerun per step
+        assert slider.input_value() == "70"
+        pick(page, "A bigger state")
+        assert_no_exception(page)
+        assert "m_sec=size" in page.url
+        page.goto(page.url)
+        wait_for_app(page, SLOW)
+        assert checked(page, "A bigger state")
+        assert_no_exception(page)
+    finally:
+        page.context.close()

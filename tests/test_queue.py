@@ -1,0 +1,176 @@
+"""core.queue: one holder at a time, first come first served, bounded holds, cancel (threads as oracles)."""
+import threading
+import time
+
+import pytest
+
+from core.queue import Cancelled, TurnQueue
+
+
+def test_one_holder_at_a_time_in_arrival_order():
+    q = TurnQueue(max_hold_s=60)
+    order, inside, worst = [], [0], [0]
+    guard = threading.Lock()
+    first = q.join(1.0, "first")
+    first.turn()                                   # holds the turn while the others line up
+
+    def worker(ticket):
+        def work():
+            with guard:
+                inside[0] += 1
+                worst[0] = max(worst[0], inside[0])
+            order.append(ticket.label)
+            time.sleep(0.02)
+            with guard:
+                inside[0] -= 1
+            yield ticket.label
+        list(q.take_turns(ticket, work()))
+
+    tickets = [q.join(1.0, f"t{i}") for i in range(5)]
+    threads = [threading.Thread(target=worker, args=(t,)) for t in tickets]
+    for th in reversed(threads):                   # started in reverse: the order must still be by ticket
+        th.start()
+    time.sleep(0.1)
+    assert [t.position() for t in tickets] == [1, 2, 3, 4, 5]
+    first.leave()
+    for th in threads:
+        th.join(5)
+    assert order == [f"t{i}" for i in range(5)]
+    assert worst[0] == 1
+    assert q.lock.locked() is False
+
+
+def test_position_and_estimated_wait():
+    q = TurnQueue(max_hold_s=10)
+    a, b, c = q.join(4.0, "a"), q.join(30.0, "b"), q.join(2.0, "c")
+    a.turn()
+    assert (a.position(), b.position(), c.position()) == (0, 1, 2)
+    assert b.wait_s() == pytest.approx(4.0)
+    assert c.wait_s() == pytest.approx(4.0 + 10.0)   # b holds at most one bounded turn before c's first
+    a.progress(1.0)
+    assert b.wait_s() == pytest.approx(1.0)
+    a.leave()
+    assert b.position() == 0 and c.position() == 1
+
+
+def test_cancel_while_waiting_leaves_the_line_at_once():
+    q = TurnQueue(max_hold_s=10)
+    a, b, c = q.join(1, "a"), q.join(1, "b"), q.join(1, "c")
+    a.turn()
+    b.cancel()
+    assert c.position() == 1
+    with pytest.raises(Cancelled):
+        b.turn()
+    a.leave()
+    c.turn()
+    assert c.holding()
+    c.leave()
+
+
+def test_cancel_from_another_thread_stops_a_waiter():
+    q = TurnQueue(max_hold_s=10)
+    a, b = q.join(1, "a"), q.join(1, "b")
+    a.turn()
+    seen = []
+
+    def wait():
+        try:
+            b.turn(on_wait=lambda t: seen.append(t.position()), poll_s=0.02)
+        except Cancelled:
+            seen.append("cancelled")
+
+    th = threading.Thread(target=wait)
+    th.start()
+    time.sleep(0.1)
+    b.cancel()
+    th.join(2)
+    assert seen[0] == 1 and seen[-1] == "cancelled"   # the waiter saw its position from the start
+    a.leave()
+
+
+def test_cancel_stops_a_holder_at_its_next_chunk():
+    q = TurnQueue(max_hold_s=10)
+    t = q.join(1, "holder")
+    done = []
+
+    def chunks():
+        for i in range(100):
+            if i == 3:
+                t.cancel()
+            done.append(i)
+            yield i
+
+    with pytest.raises(Cancelled):
+        list(q.take_turns(t, chunks()))
+    assert done == [0, 1, 2, 3]
+    assert not q.lock.locked() and q.join(1, "next").position() == 0
+
+
+def test_a_long_holder_yields_its_turn_round_robin():
+    q = TurnQueue(max_hold_s=0.05)
+    log = []
+
+    def chunks(name, n):
+        for i in range(n):
+            log.append(name)
+            time.sleep(0.02)
+            yield i
+
+    long, short = q.join(10, "long"), q.join(0.1, "short")
+    th_long = threading.Thread(target=lambda: list(q.take_turns(long, chunks("long", 12))))
+    th_long.start()
+    time.sleep(0.01)
+    th_short = threading.Thread(target=lambda: list(q.take_turns(short, chunks("short", 2))))
+    th_short.start()
+    th_long.join(5), th_short.join(5)
+    first_short = log.index("short")
+    assert 0 < first_short <= 5          # let in after about max_hold_s, not after all 12 chunks
+    assert log.count("long") == 12 and log.count("short") == 2
+    assert log[-1] == "long"
+
+
+def test_no_yield_when_nobody_waits():
+    q = TurnQueue(max_hold_s=0.0)
+    t = q.join(1, "alone")
+    t.turn()
+    t.between_chunks()
+    assert t.holding()
+    t.leave()
+    assert not q.lock.locked()
+
+
+def test_an_exception_in_the_work_releases_the_turn():
+    q = TurnQueue(max_hold_s=10)
+    t = q.join(1, "boom")
+
+    def chunks():
+        yield 1
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        list(q.take_turns(t, chunks()))
+    assert not q.lock.locked() and q.join(1, "next").position() == 0
+
+
+def _page_script():
+    import streamlit as st
+
+    from core.queue import QUEUE
+    from ui import queue as q
+
+    q.stop_button("demo")
+    before = QUEUE.join(0.5, "someone else")       # another session holds the turn briefly
+    before.turn()
+    import threading
+    threading.Timer(0.3, before.leave).start()
+    out = q.run_queued("demo", "Demo", 1.0, iter(range(3)), on_item=lambda i: f"chunk {i}")
+    st.write(f"items={out.items} status={out.status} waited={out.waited_s > 0.2}")
+
+
+def test_run_queued_waits_its_turn_then_runs_every_chunk():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_page_script, default_timeout=20).run()
+    assert not at.exception
+    assert "items=[0, 1, 2] status=done waited=True" in at.markdown[0].value
+    assert at.button(key="demo_stop").label == "Stop measuring"
