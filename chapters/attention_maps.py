@@ -3,6 +3,7 @@ import streamlit as st
 
 from core.attention import charts, notes, order, positional, tasks, training, transformer, view
 from core.attention import multihead as attention
+from core import frames
 from core.config import ATTENTION as A
 from core.config import Choice
 from ui import layout, sidebar
@@ -213,8 +214,8 @@ def positions() -> None:
     if learned:
         st.caption(f"The {p.task} model's own matrix: it reads at most {tasks.stream_length(p.task, spec.hi)} "
                    f"of its {enc.matrix.shape[0]} positions; rows past that never received a gradient.")
-    mat = positional.matrix_frame(enc.matrix, "position", "dimension", A.max_cells)
-    sim = positional.matrix_frame(enc.similarity, "position", "other position", A.max_cells)
+    mat = frames.block_frame(enc.matrix, "position", "dimension", A.max_cells)[0]
+    sim = frames.block_frame(enc.similarity, "position", "other position", A.max_cells)[0]
     st.altair_chart(charts.side_by_side(
         charts.matrix_heatmap(mat, "position", "dimension", f"{enc.kind}: {enc.matrix.shape[0]} × {enc.matrix.shape[1]}"),
         charts.matrix_heatmap(sim, "position", "other position", "dot products between positions")))

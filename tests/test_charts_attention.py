@@ -5,7 +5,8 @@ import numpy as np
 
 from core.attention import charts
 from core.attention.multihead import entropy_frame, grid_frame, gradient_by_distance, max_entropy, random_demo
-from core.attention.positional import encoding, matrix_frame
+from core.attention.positional import encoding
+from core.frames import block_frame
 from core.chart_style import PAGE, series
 from core.config import ATTENTION
 
@@ -71,7 +72,7 @@ def test_gradient_lines_use_the_app_wide_colours():
 
 def test_positional_heatmaps_stay_small_enough_for_the_column():
     enc = encoding("sinusoidal", 512, 512)
-    df = matrix_frame(enc.similarity, "position", "other", 64)
+    df = block_frame(enc.similarity, "position", "other", 64)[0]
     assert len(df) == 64 * 64
     with alt.data_transformers.disable_max_rows():
         spec = charts.side_by_side(charts.matrix_heatmap(df, "position", "other", "s"),

@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from core.attention.order import permutation_test, shuffle_order
-from core.attention.positional import (block_mean, cosine_by_distance, diagonal_spread, encoding, matrix_frame,
-                                       sinusoidal, sinusoidal_torch)
+from core.attention.positional import cosine_by_distance, diagonal_spread, encoding, sinusoidal, sinusoidal_torch
+from core.frames import block_frame, block_mean
 from core.attention.training import make_model
 
 
@@ -56,7 +56,7 @@ def test_block_mean_averages_and_caps_the_size():
     agg, br, bc = block_mean(m, 2)
     np.testing.assert_allclose(agg, [[2.5, 4.5], [10.5, 12.5]])
     assert (br, bc) == (2, 2)
-    big = matrix_frame(np.ones((500, 300)), "position", "dimension", 64)
+    big = block_frame(np.ones((500, 300)), "position", "dimension", 64)[0]
     assert big["position"].nunique() <= 64 and big["dimension"].nunique() <= 64
     assert np.allclose(big["value"], 1.0)          # padding is ignored, not averaged in
     assert big["position_to"].max() == 499

@@ -131,7 +131,7 @@ def entropy_bars(df: pd.DataFrame, ceiling: float, title: str, causal: bool) -> 
 
 
 def matrix_heatmap(df: pd.DataFrame, row: str, col: str, title: str, scheme: str = "redblue") -> alt.Chart:
-    """df from core.positional.matrix_frame: row, col (block starts), *_to, value."""
+    """df from core.frames.block_frame: row, col (block starts), *_to, value."""
     n_rows, n_cols = df[row].nunique(), df[col].nunique()
     chart = alt.Chart(df).mark_rect().encode(
         x=alt.X(f"{col}:O", title=col, axis=alt.Axis(labelOverlap=True)),

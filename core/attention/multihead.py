@@ -22,7 +22,8 @@ import torch
 
 from core.cells import CellSpec, make_cell, unroll
 from core.config import ATTENTION
-from core.device import one_thread   # chains of tiny ops: a second thread only adds spin-waits
+from core.device import one_thread
+from core.frames import block_mean   # chains of tiny ops: a second thread only adds spin-waits
 
 
 @dataclass(frozen=True)
@@ -202,13 +203,9 @@ def position_labels(tokens) -> list[str]:
 
 
 def _block_average(w: np.ndarray, size: int) -> np.ndarray:
-    """(H, T, T) → (H, ⌈T/size⌉, ⌈T/size⌉): the mean of each size × size block (a short last block too)."""
-    h, t, _ = w.shape
-    n = -(-t // size)
-    padded = np.full((h, n * size, n * size), np.nan)
-    padded[:, :t, :t] = w
-    with np.errstate(invalid="ignore"):
-        return np.nanmean(padded.reshape(h, n, size, n, size), axis=(2, 4))
+    """(H, T, T) → (H, ⌈T/size⌉, ⌈T/size⌉): each head's block means (`core.frames.block_mean`)."""
+    n = -(-w.shape[-1] // size)
+    return np.stack([block_mean(m, n)[0] for m in w])
 
 
 def grid_frame(layer_weights: list[np.ndarray], ideal: np.ndarray | None, tokens,

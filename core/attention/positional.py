@@ -59,28 +59,6 @@ def encoding(kind: str, t: int, d: int, learned: np.ndarray | None = None) -> En
     return Encoding(kind, m, m @ m.T)
 
 
-def block_mean(m: np.ndarray, max_cells: int) -> tuple[np.ndarray, int, int]:
-    """Average (R, C) into blocks so neither axis exceeds max_cells; returns (matrix, row bin, col bin)."""
-    r, c = m.shape
-    br, bc = -(-r // max_cells), -(-c // max_cells)
-    pr, pc = -(-r // br) * br, -(-c // bc) * bc
-    padded = np.full((pr, pc), np.nan)
-    padded[:r, :c] = m
-    blocks = padded.reshape(pr // br, br, pc // bc, bc)                    # (R/br, br, C/bc, bc)
-    return np.nanmean(blocks, axis=(1, 3)), br, bc
-
-
-def matrix_frame(m: np.ndarray, row: str, col: str, max_cells: int) -> pd.DataFrame:
-    """A tidy frame of m, block-averaged past max_cells per axis; columns row, col, value, *_to."""
-    agg, br, bc = block_mean(m, max_cells)
-    i, j = np.meshgrid(np.arange(agg.shape[0]), np.arange(agg.shape[1]), indexing="ij")
-    return pd.DataFrame({
-        row: (i * br).ravel(), f"{row}_to": np.minimum((i + 1) * br, m.shape[0]).ravel() - 1,
-        col: (j * bc).ravel(), f"{col}_to": np.minimum((j + 1) * bc, m.shape[1]).ravel() - 1,
-        "value": agg.ravel(),
-    })
-
-
 def diagonal_spread(similarity: np.ndarray) -> float:
     """Largest max − min along any diagonal: 0 when similarity depends only on the offset."""
     t = similarity.shape[0]
