@@ -130,7 +130,7 @@ def _main_map() -> None:
     one = one[one["head"] == str(ss.a_head)]
     score = float(close.query(f"layer == {ss.a_layer} and head == '{ss.a_head}'")["closeness"].iloc[0])
     st.altair_chart(charts.head_map(one, f"Layer {ss.a_layer}, head {ss.a_head}: {score:.0%} on the ideal keys",
-                                    "rows: query position:token; columns: key; outlined: the task's ideal keys"),
+                                    "rows: queries, columns: keys; outlined: the ideal keys"),
                     width="content")
 
 
