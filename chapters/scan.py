@@ -7,6 +7,7 @@ from core.config import SCAN as L
 from core.device import describe
 from core.scan import assoc, charts, compare, grads, lm, modes, notes, results, steptime, tree_view
 from ui import layout, measured, sidebar
+from ui import queue as q
 from ui.params import Param, push_to_url, show_messages, slider, sync_from_url
 
 PARAMS = [Param("s_sec", L.sections), Param("s_T", L.T), Param("s_D", L.width), Param("s_tT", L.tree_T),
@@ -68,8 +69,9 @@ def three_ways_section(seed: int) -> None:
     slot.altair_chart(charts.timings(ref_df, live_df, list(compare.METHODS),
                                      "Solving h_t = a_t·h_{t−1} + b_t: time vs T"), width="stretch")
     main.caption("Dashed: the shipped reference (" + ref_meta.get("device", "none") +
-                 f", one thread, load average {ref_meta.get('loadavg_before', ['?'])[0]}). "
-                 "Points: this device now, with the interquartile range.")
+                 f", one thread, load average {ref_meta.get('loadavg_before', [0])[0]:.1f} on "
+                 f"{ref_meta.get('cpu_count', '?')} cores — a busy host). "
+                 "Points: this device now, with the interquartile range; a faint point stayed unstable.")
     table = live.table.merge(live.counts[["method", "span", "work"]], on="method", how="left")
     table = table.assign(method=table["method"].map(charts.label), ms=table["median_s"] * 1e3)
     c1, c2 = st.columns([1.25, 1])
@@ -109,9 +111,10 @@ def tree_section(seed: int) -> None:
     levels, res = tree_view.levels(T, ss.s_a, ss.s_b, seed)
     main.altair_chart(charts.tree(levels, ss.s_lvl, T), width="stretch")
     name = levels.loc[levels["level"] == ss.s_lvl, "name"].iloc[0]
-    main.caption(f"Level {ss.s_lvl} of {hi}: {name}. Blue blocks were combined at their level with "
-                 "(a, b)∘(a′, b′) = (a·a′, a′·b + b′); up-sweep blocks hold the whole block's step, "
-                 "down-sweep blocks the prefix of every step before the block.")
+    main.caption(f"Level {ss.s_lvl} of {hi} ({name}). Input: the T steps (a_t, b_t). Up-sweep k: each block "
+                 "of 2^k steps as one step. Down-sweep: each block's prefix — all steps before it, the root's "
+                 "being the identity (1, 0). Blue blocks were combined at their level with "
+                 "(a, b)∘(a′, b′) = (a·a′, a′·b + b′); h_t is the b of the inclusive prefix.")
     c1, c2 = st.columns(2)
     c1.dataframe(res.rename(columns={"tree": "h_t by the tree", "loop": "h_t by the loop", "diff": "|difference|"}),
                  hide_index=True, width="stretch")
@@ -130,6 +133,24 @@ def tree_section(seed: int) -> None:
     layout.downloads(levels, "scan_tree_levels", "s_dlt", {"T": T, "a": ss.s_a, "b": ss.s_b})
 
 
+def ref_df_of(blob):
+    return blob[1] if blob else None
+
+
+def step_estimate(ref: pd.DataFrame | None, Ts: list[int]) -> float:
+    """Seconds for a live sweep: about six calls per point, each as long as the shipped reference's
+    (2 s where it has none), stopping where a call would pass the limit."""
+    total = 0.0
+    for m in L.step_methods:
+        for T in Ts:
+            hit = None if ref is None else ref[(ref["method"] == m) & (ref["T"] == T)]
+            one = float(hit["median_s"].iloc[0]) if hit is not None and len(hit) else 2.0
+            if one > L.step_max_call_s:
+                break
+            total += 6 * one
+    return total
+
+
 def step_section(device: str, seed: int) -> None:
     cpu = shipped(str(results.STEP_CPU))
     gpu = shipped(str(results.STEP_CUDA))
@@ -142,14 +163,18 @@ def step_section(device: str, seed: int) -> None:
                    f"A method stops before a T whose step would pass {L.step_max_call_s:g} s.")
     key = ("s_live_step", ss.s_sT, device, seed)
     if go and key not in ss:
-        bar, rows, stops = st.progress(0.0, text="Timing one training step…"), [], []
         Ts = steptime.grid(ss.s_sT)
-        with TIMING_LOCK:
-            for i, item in enumerate(steptime.sweep(Ts, device=device, seed=seed)):
-                (stops if isinstance(item, str) else rows).append(item)
-                bar.progress(min(1.0, (i + 1) / (len(Ts) * len(ids))), text=f"{len(rows)} points timed")
-        bar.empty()
-        ss[key] = (pd.DataFrame(rows), stops)
+        est = step_estimate(ref_df_of(cpu), Ts)
+
+        # each point also takes TIMING_LOCK: pages that time without the queue wait for it
+        work = steptime.sweep(Ts, device=device, seed=seed, lock=TIMING_LOCK)
+        out = q.run_queued("s_step", "Timing one training step", est, work,
+                           on_item=lambda it: it if isinstance(it, str) else f"{charts.label(it['method'])} at "
+                                                                             f"T = {it['T']:,}",
+                           where=main, time_limit_s=4 * est + 30)
+        rows = [i for i in out.items if isinstance(i, dict)]
+        ss[key] = (pd.DataFrame(rows) if rows else None, [i for i in out.items if isinstance(i, str)] +
+                   ([out.message] if out.message else []))
     live, stops = ss.get(key, (None, []))
     ref_df = cpu[1] if cpu else None
     main.altair_chart(charts.timings(ref_df, live, ids, "One training step (forward + backward) vs T",
@@ -173,8 +198,9 @@ def modes_section(seed: int) -> None:
         st.number_input("Hidden size N", L.hidden.lo, L.hidden.hi, key="s_N")
     r = modes.two_modes(ss.s_mT, ss.s_N, seed)
     main.altair_chart(charts.state_size(modes.state_frame(ss.s_N, ss.s_N)), width="stretch")
-    ctrl.dataframe(pd.DataFrame({"h_T, parallel": r.last_parallel, "h_T, step by step": r.last_step}),
-                   hide_index=True)
+    ctrl.caption("The first four numbers of h_T, both ways:")
+    ctrl.dataframe(pd.DataFrame({"parallel": r.last_parallel, "step": r.last_step}), hide_index=True,
+                   column_config={c: st.column_config.NumberColumn(format="%.5f") for c in ("parallel", "step")})
     layout.notice(notes.modes_notes(r))
 
 
@@ -239,8 +265,10 @@ show_messages(messages)
 device, seed = sidebar.device(), sidebar.seed()
 ref = shipped(str(results.THREE_WAYS))
 if ref is not None and (ref[1]["T"] == L.T.default).any():
-    layout.claim(notes.claim(ref[1][ref[1]["T"] == L.T.default], L.T.default, "shipped measurement, one thread"))
+    layout.claim(notes.claim(ref[1][ref[1]["T"] == L.T.default], L.T.default, "shipped, one thread"))
 st.segmented_control("Section", L.sections.options, key="s_sec", label_visibility="collapsed")
+if ss.s_sec == "training step":
+    q.stop_button("s_step")            # outside the fragment, so a click reaches a running sweep
 body(ss.s_sec or L.sections.default, device, seed)
 layout.how_computed("scan_how")
 layout.next_chapter("chapters/overview.py", "Back to the overview")

@@ -20,9 +20,8 @@ def notices(at) -> str:
 
 
 def claim(at) -> str:
-    """The claim sentence (layout.claim: one bold line)."""
-    return next(m.value for m in at.markdown if m.value.startswith("**") and m.value.endswith("**")
-                and m.value.count("**") == 2)
+    """The claim sentence (layout.claim: one h4 line)."""
+    return next(m.value[5:] for m in at.markdown if m.value.startswith("#### "))
 
 
 def charts(at):
@@ -39,8 +38,8 @@ def test_default_view():
     assert at.title[0].value == "Fixed-size memory"
     assert not at.error and not at.warning
     assert not at.tabs and at.radio(key="m_sec").value == "forgetting"
-    assert claim(at) == ("**The LSTM squeezes all 141 tokens into 128 numbers; a transformer layer keeps 9,024 "
-                         "for them (70×), one per token and width.**")
+    assert claim(at) == ("The LSTM squeezes all 141 tokens into 128 numbers; a transformer layer keeps 9,024 "
+                         "for them (70×), one per token and width.")
     assert len(charts(at)) == 3       # the main view (one chart, one step slider), sensitivity, probe
     step = scrub(at)["params"][0]
     assert step["name"] == "step" and step["bind"]["input"] == "range" and step["bind"]["max"] == 141
@@ -117,7 +116,7 @@ def test_overlong_or_empty_text_in_the_link_gets_a_message_and_never_goes_back_i
 def test_a_sequence_of_changes_keeps_every_setting_across_sections_and_pages():
     at = run(**SMALL)
     at.selectbox(key="m_cell").set_value("gru").run()
-    assert not at.exception and claim(at).startswith("**The GRU")
+    assert not at.exception and claim(at).startswith("The GRU")
     at.slider(key="m_rho").set_value(0.8).run()
     at.radio(key="m_sec").set_value("size").run()
     assert not at.exception and "GRU probe vs state size N" in json.dumps([json.loads(c.proto.spec) for c in charts(at)])
@@ -132,9 +131,9 @@ def test_a_sequence_of_changes_keeps_every_setting_across_sections_and_pages():
 def test_the_overview_shows_what_this_page_measured():
     at = run(**SMALL)
     at.switch_page("chapters/overview.py").run()
-    table = at.dataframe[0].value
-    row = table[table["property"] == "Long-range dependencies"]
-    text = row["measured"].item()
+    table = next(m.value for m in at.markdown if "Long-range dependencies" in m.value)
+    line = next(r for r in table.splitlines() if r.startswith("| Long-range dependencies |"))
+    text = line.split(" | ")[-1]
     assert text.startswith("probe reads k steps back up to: RNN ") and "attention" in text and "N = 16" in text
 
 

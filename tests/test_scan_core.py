@@ -65,7 +65,7 @@ def test_three_ways_timed_small():
     assert (r.table["median_s"] > 0).all() and r.table["unstable"].dtype == bool
     sentences = notes.three_ways(r.table, r.counts, 64, 1)
     assert "64 steps" in sentences[0] and "12 levels" in sentences[0]
-    assert "Make the step linear" in notes.claim(r.table, 64, "live")
+    assert "into a tree of 12 levels" in notes.claim(r.table, 64, "live")
 
 
 def test_limits_refuse_with_words():
@@ -116,3 +116,25 @@ def test_result_parser_refuses_bad_files():
     meta = {k: 1 for k in results.META} | {"kind": "three_ways"}
     with pytest.raises(ValueError, match="median_s"):
         results.parse(json.dumps({"meta": meta, "rows": [{"T": 4, "method": "loop", "median_s": "x"}]}))
+
+
+def test_step_notes_cite_the_paper_and_skip_unstable_points():
+    import pandas as pd
+
+    rows = [{"method": m, "T": T, "median_s": s * T, "p25_s": s * T, "p75_s": s * T, "unstable": u}
+            for T in (64, 128) for m, s, u in (("mingru_scan", 1e-4, False), ("grucell_loop", 1e-3, False),
+                                               ("gru_fused", 4e-4, T == 128), ("sdpa", 2e-4, False))]
+    text = " ".join(notes.step_notes(pd.DataFrame(rows), None, 175.0, "a test CPU"))
+    assert "At T = 64 (live here)" in text and "10.0×" in text          # T = 128's fused GRU was unstable
+    assert "175×" in text and "fused nn.GRU" in text
+    assert "1 live point stayed unstable" in text
+
+
+def test_steptime_builds_every_method_and_stops_on_prediction():
+    from core.scan import steptime
+
+    for m in steptime.METHODS:
+        steptime.make_step(m, 2, 8, 16)()
+    assert steptime.stop_reason("sdpa", {"median_s": 1.0, "T": 512}, 3.0).startswith("sdpa stopped after T = 512")
+    assert steptime.stop_reason("mingru", {"median_s": 1.0, "T": 512}, 3.0) is None
+    assert steptime.grid(100) == [16, 32, 64]

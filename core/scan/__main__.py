@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> None:
     a = sub.add_parser("three-ways", help="loop vs tree vs log-space scan over T (one thread, float32)")
     a.add_argument("--t", type=int, nargs="+", default=[16, 64, 256, 1024, 4096, 16384])
     a.add_argument("--width", type=int, default=L.width.default)
+    a.add_argument("--min-run-time", type=float, default=0.5, help="seconds of timed blocks per point")
+    a.add_argument("--repeats", type=int, default=5)
     a.add_argument("--out", type=Path, default=results.THREE_WAYS)
     s = sub.add_parser("train-step", help="one training step: minGRU scan vs GRUCell loop vs nn.GRU vs attention")
     s.add_argument("--t", type=int, nargs="+", default=[16, 64, 256, 1024, 4096])
@@ -48,8 +50,10 @@ def main(argv: list[str] | None = None) -> None:
     args = p.parse_args(argv)
 
     if args.what == "three-ways":
-        meta = {**_meta(args, "cpu", 1), "B": L.batch, "D": args.width, "a_lo": L.a_lo.default, "dtype": "float32"}
-        df = compare.sweep(sorted(args.t), args.width, progress=lambda i, n, T: print(f"T = {T} ({i}/{n})"))
+        meta = {**_meta(args, "cpu", 1), "B": L.batch, "D": args.width, "a_lo": L.a_lo.default, "dtype": "float32",
+                "min_run_time": args.min_run_time, "repeats": args.repeats}
+        df = compare.sweep(sorted(args.t), args.width, progress=lambda i, n, T: print(f"T = {T} ({i}/{n})"),
+                           min_run_time=args.min_run_time, repeats=args.repeats)
         results.write(args.out, "three_ways", df.to_dict("records"), meta)
     elif args.what == "train-step":
         meta = {**_meta(args, args.device, args.threads), "B": L.step_batch, "D": L.step_width,

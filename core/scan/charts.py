@@ -23,13 +23,13 @@ def _with_labels(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def timings(reference: pd.DataFrame | None, live: pd.DataFrame | None, ids: list[str], title: str,
-            height: int = 380, legend_below: bool = False, extra_reference: pd.DataFrame | None = None,
+            height: int = 300, legend_below: bool = False, extra_reference: pd.DataFrame | None = None,
             extra_name: str = "GPU reference") -> alt.Chart:
     """Median time vs T, log–log: shipped rows as dashed lines, live rows as solid points with IQR bars."""
     layers = []
     color, shape = _method_enc(ids)
     tips = ["label", "T", alt.Tooltip("ms:Q", format=".3f", title="median ms"), "source", "unstable"]
-    y = alt.Y("ms:Q", scale=alt.Scale(type="log"), title="time, ms (median, log scale)")
+    y = alt.Y("ms:Q", scale=alt.Scale(type="log"), title="ms (median, log)", axis=alt.Axis(grid=False))
     for ref, name in ((reference, SHIPPED), (extra_reference, extra_name)):
         if ref is not None and len(ref):
             r = _with_labels(ref[ref["method"].isin(ids)]).assign(source=name, ms=lambda d: d["median_s"] * 1e3)
@@ -40,16 +40,15 @@ def timings(reference: pd.DataFrame | None, live: pd.DataFrame | None, ids: list
         d = _with_labels(live[live["method"].isin(ids)]).assign(
             source=LIVE, ms=lambda d: d["median_s"] * 1e3, lo=lambda d: d["p25_s"] * 1e3,
             hi=lambda d: d["p75_s"] * 1e3)
-        d["state"] = d["unstable"].map({True: "unstable (flagged)", False: "stable"})
+        d["alpha"] = d["unstable"].map({True: 0.35, False: 1.0})      # unstable points faint (the caption says so)
         layers.append(alt.Chart(d).mark_rule(strokeWidth=2).encode(T_AXIS, alt.Y("lo:Q"), alt.Y2("hi:Q"), color))
-        layers.append(alt.Chart(d).mark_point(size=220, filled=True, opacity=1).encode(
-            T_AXIS, y, color, shape, alt.Opacity("state:N", scale=alt.Scale(
-                domain=["stable", "unstable (flagged)"], range=[1.0, 0.35]), title="live point"), tooltip=tips))
+        layers.append(alt.Chart(d).mark_point(size=240, filled=True).encode(
+            T_AXIS, y, color, shape, alt.Opacity("alpha:Q", scale=None, legend=None), tooltip=tips))
     chart = alt.layer(*layers).properties(height=height, title=title)
     return style(chart, legend_below=legend_below)
 
 
-def errors(curve: pd.DataFrame, live: pd.DataFrame | None = None, height: int = 260) -> alt.Chart:
+def errors(curve: pd.DataFrame, live: pd.DataFrame | None = None, height: int = 340) -> alt.Chart:
     """float32 max |difference| against the float64 loop, vs T (log–log)."""
     ids = list(dict.fromkeys(curve["method"]))
     color, shape = _method_enc(ids)
@@ -94,10 +93,10 @@ def tree(levels: pd.DataFrame, upto: int, T: int) -> alt.Chart:
 def state_size(frame: pd.DataFrame) -> alt.Chart:
     """Numbers kept per layer while generating: minGRU's N against a KV cache's 2·T·d, vs T."""
     chart = alt.Chart(frame).mark_line(point=True, strokeWidth=3).encode(
-        T_AXIS, alt.Y("values:Q", scale=alt.Scale(type="log"), title="numbers kept per layer (log)"),
+        T_AXIS, alt.Y("values:Q", scale=alt.Scale(type="log"), title="numbers kept (log)"),
         alt.Color("what:N", scale=palette(list(dict.fromkeys(frame["what"]))), title=None),
         tooltip=["what", "T", alt.Tooltip("values:Q", format=",")])
-    return style(chart.properties(height=320, title="State carried from token to token"), legend_below=True)
+    return style(chart.properties(height=340, title="State carried from token to token"))
 
 
 def accuracy(by_length: pd.DataFrame, task: str) -> alt.Chart:
@@ -106,13 +105,13 @@ def accuracy(by_length: pd.DataFrame, task: str) -> alt.Chart:
     d = by_length.assign(label=by_length["model"].map(label))
     color = alt.Color("label:N", scale=colour_scale(ids), title="model")
     chart = alt.Chart(d).mark_line(point=alt.OverlayMarkDef(size=120, filled=True), strokeWidth=3).encode(
-        alt.X("T:Q", title="tokens read T"), alt.Y("token_accuracy:Q", scale=alt.Scale(domain=[0, 1]),
+        alt.X("T:Q", title="tokens read T", axis=alt.Axis(values=sorted(set(by_length["T"])), format="d")),
+        alt.Y("token_accuracy:Q", scale=alt.Scale(domain=[0, 1]),
                                                   title="answer tokens right", axis=alt.Axis(format="%")),
         color, alt.Shape("label:N", scale=shape_scale(ids), title="model"),
         tooltip=["label", "n", "T", alt.Tooltip("token_accuracy:Q", format=".1%"),
                  alt.Tooltip("exact_match:Q", format=".1%")])
-    return style(chart.properties(height=340, title=f"{task}: accuracy against length (shipped models)"),
-                 legend_below=True)
+    return style(chart.properties(height=360, title=f"{task}: accuracy against length (shipped models)"))
 
 
 def gradient_decay(band: pd.DataFrame, closed: pd.DataFrame) -> alt.Chart:
@@ -128,9 +127,9 @@ def gradient_decay(band: pd.DataFrame, closed: pd.DataFrame) -> alt.Chart:
     line = alt.Chart(d).mark_line(strokeWidth=3).encode(x, y, color, tooltip=[
         "label", "distance", alt.Tooltip("median:Q", format=".2e")])
     c = closed[closed["closed_form"] > 0].iloc[::max(1, len(closed) // 25)]
-    pts = alt.Chart(c.assign(what="minGRU ‖∂L/∂h_k‖ = ‖u ⊙ ∏ a_t‖ (closed form)")).mark_point(
+    pts = alt.Chart(c.assign(what="minGRU, closed form ‖u ⊙ ∏ a_t‖")).mark_point(
         size=70, color="#1F2328", shape="diamond").encode(
         x, alt.Y("closed_form:Q", scale=alt.Scale(type="log")), alt.Shape("what:N", title=None),
         tooltip=["distance", alt.Tooltip("closed_form:Q", format=".2e"), alt.Tooltip("autograd:Q", format=".2e")])
-    return style((area + line + pts).properties(height=380, title="How far back the gradient reaches"),
+    return style((area + line + pts).properties(height=440, title="How far back the gradient reaches"),
                  legend_below=True)

@@ -125,15 +125,16 @@ def unstable(s: Stats) -> bool:
     return s.iqr_s / s.median_s > L.unstable_iqr if s.median_s > 0 else True
 
 
-def time_method(method: str, a, b, h0, threads: int = 1) -> tuple[Stats, int]:
+def time_method(method: str, a, b, h0, threads: int = 1, min_run_time: float = L.min_run_time,
+                repeats: int = L.repeats) -> tuple[Stats, int]:
     """Median timing of one solve; a point whose IQR/median passes the limit is re-measured (bounded)."""
     fn = lambda: affine.solve(method, a, b, h0)  # noqa: E731
     tries = 0
     with torch.inference_mode():
-        s = measure(fn, threads, L.min_run_time, L.repeats)
+        s = measure(fn, threads, min_run_time, repeats)
         while unstable(s) and tries < L.remeasure:
             tries += 1
-            s = measure(fn, threads, L.min_run_time, L.repeats)
+            s = measure(fn, threads, min_run_time, repeats)
     return s, tries
 
 
@@ -148,7 +149,8 @@ class ThreeWays:
 
 
 def three_ways(T: int, D: int = L.width.default, seed: int = 0, a_lo: float = L.a_lo.default,
-               threads: int = 1, timed: bool = True, rates: tuple[float, float] | None = None) -> ThreeWays:
+               threads: int = 1, timed: bool = True, rates: tuple[float, float] | None = None,
+               min_run_time: float = L.min_run_time, repeats: int = L.repeats) -> ThreeWays:
     """Solve one recurrence three ways in float32; compare each with the float64 loop.
 
     `rates` (from `calibrate`) make the refusal reflect this host's load now."""
@@ -167,7 +169,7 @@ def three_ways(T: int, D: int = L.width.default, seed: int = 0, a_lo: float = L.
         row = {"method": m, "max_abs_diff": diff, "rel_diff": diff / max(scale, 1e-300),
                "calls": calls_cached(m, T)}
         if timed:
-            s, tries = time_method(m, a, b, h0, threads)
+            s, tries = time_method(m, a, b, h0, threads, min_run_time, repeats)
             row.update(median_s=s.median_s, p25_s=s.p25_s, p75_s=s.p75_s, unstable=unstable(s), remeasured=tries)
         rows.append(row)
     return ThreeWays(T, D, L.batch, threads, pd.DataFrame(rows), work_span(T))
@@ -182,11 +184,15 @@ def error_curve(Ts: list[int], D: int = 16, seed: int = 0, a_lo: float = L.a_lo.
     return pd.DataFrame(rows)
 
 
-def sweep(Ts: list[int], D: int = L.width.default, seed: int = 0, threads: int = 1, progress=None) -> pd.DataFrame:
-    """three_ways at every T (the shipped reference): one row per (T, method)."""
+def sweep(Ts: list[int], D: int = L.width.default, seed: int = 0, threads: int = 1, progress=None,
+          min_run_time: float = 0.5, repeats: int = 5) -> pd.DataFrame:
+    """three_ways at every T (the shipped reference): one row per (T, method), longer blocks than live.
+
+    No live-time refusal here: the command line is run on purpose."""
     frames = []
     for i, T in enumerate(Ts):
-        frames.append(three_ways(T, D, seed, threads=threads).table.assign(T=T))
+        frames.append(three_ways(T, D, seed, threads=threads, rates=(0.0, 0.0), min_run_time=min_run_time,
+                                 repeats=repeats).table.assign(T=T))
         if progress:
             progress(i + 1, len(Ts), T)
     return pd.concat(frames, ignore_index=True)

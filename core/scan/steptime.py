@@ -16,6 +16,7 @@ limit (time grows at most ×`growth` per doubling of T).
 """
 from __future__ import annotations
 
+import contextlib
 import os
 from typing import Callable, Iterator
 
@@ -133,8 +134,11 @@ def grid(t_max: int, t_min: int = 16) -> list[int]:
     return Ts
 
 
-def sweep(Ts: list[int], methods=METHODS, limit_s: float = L.step_max_call_s, **kw) -> Iterator[dict | str]:
-    """Points T ascending, method by method within each T; yields rows, and a message when a method stops."""
+def sweep(Ts: list[int], methods=METHODS, limit_s: float = L.step_max_call_s, lock=None,
+          **kw) -> Iterator[dict | str]:
+    """Points T ascending, method by method within each T; yields rows, and a message when a method stops.
+
+    `lock` (a context manager, e.g. core.benchmark.TIMING_LOCK) is held while each point is timed."""
     last: dict[str, dict | None] = {m: None for m in methods}
     stopped: set[str] = set()
     for T in Ts:
@@ -146,5 +150,6 @@ def sweep(Ts: list[int], methods=METHODS, limit_s: float = L.step_max_call_s, **
                 stopped.add(m)
                 yield why
                 continue
-            last[m] = point(m, T, **kw)
+            with lock or contextlib.nullcontext():
+                last[m] = point(m, T, **kw)
             yield last[m]

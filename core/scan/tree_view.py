@@ -62,8 +62,7 @@ def levels(T: int, a: float, b_kind: str, seed: int = 0) -> tuple[pd.DataFrame, 
 
 
 def _name(lv: affine.Level, lg: int) -> str:
+    """A short row label; the caption explains the phases."""
     if lv.phase == "input":
-        return "input: the T steps (a_t, b_t)"
-    if lv.phase == "up":
-        return f"up-sweep {lv.index}/{lg}: pairs 2^{lv.index} steps wide"
-    return f"down-sweep {lv.index}/{lg}: prefixes before each block"
+        return "input"
+    return f"{lv.phase} {lv.index}/{lg}"
