@@ -235,6 +235,6 @@ def section(view: str) -> None:
         {"heads": every_head, "step": step_by_step, "random": random_weights, "order": positions}[view]()
 
 
-section(ss.a_view)
+section(ss.a_view if ss.a_view in VIEWS else A.view.default)   # a rerun racing a click can read None
 layout.how_computed("attention_how")
 layout.next_chapter("chapters/attention_price.py", "Attention's price", "what the T × T matrix costs, and where recurrence still wins")

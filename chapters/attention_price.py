@@ -156,7 +156,7 @@ def section(view: str) -> None:
         {"matrix": matrix, "memory": memory, "cross": cross, "stream": stream, "edge": edge}[view]()
 
 
-section(ss.p_view)
+section(ss.p_view if ss.p_view in SECTIONS else L.view.default)   # a rerun racing a click can read None
 st.subheader("Where each side wins")
 st.caption("The shipped reference at the page's defaults (batch 1, $d = 128$, one thread).")
 st.dataframe(notes.summary(SHIP.crossover, crossing, SHIP.stream, 128, SHIP.edge), hide_index=True, width="stretch")
