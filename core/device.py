@@ -10,10 +10,13 @@ import contextlib
 import os
 import platform
 import threading
+import time
 from dataclasses import dataclass
 
 import torch
 import torch.utils.benchmark as tbench
+
+from core.config import TIMING
 
 
 def available_devices() -> list[str]:
@@ -119,6 +122,8 @@ class Peak:
 
 
 _BEST: dict[tuple[str, int, int], float] = {}
+_READ_AT: dict[tuple[str, int, int], float] = {}
+_BEST_LOCK = threading.Lock()
 
 
 def best_peak(name: str, threads: int, n: int) -> float | None:
@@ -132,6 +137,7 @@ def matmul_peak(name: str = "cpu", threads: int = 1, n: int = 2048) -> Peak:
     Each call measures again (~0.25 s) and keeps the maximum per (device, threads, n):
     one reading taken while something else loaded the cores (a browser booting on the
     same 2-core machine read 13 instead of 174 GFLOP/s) must not become "the peak".
+    The caller holds a turn of `core.queue.QUEUE` (this is a measurement).
     """
     device = resolve(name)
     g = torch.Generator().manual_seed(0)
@@ -147,5 +153,47 @@ def matmul_peak(name: str = "cpu", threads: int = 1, n: int = 2048) -> Peak:
         m = timer.blocked_autorange(min_run_time=0.15)
     # The best block, not the median: a peak is what the device can reach.
     key = (device.type, threads, n)
-    _BEST[key] = max(_BEST.get(key, 0.0), 2.0 * n**3 / min(m.times))
-    return Peak(device.type, threads, n, _BEST[key])
+    with _BEST_LOCK:
+        _BEST[key] = max(_BEST.get(key, 0.0), 2.0 * n**3 / min(m.times))
+        _READ_AT[key] = time.monotonic()
+        return Peak(device.type, threads, n, _BEST[key])
+
+
+# ------------------------------------------------------------------ the one peak policy
+def peak_n(name: str) -> int:
+    """The matmul size of the peak reading: large enough to saturate the device, small enough to be quick."""
+    return 4096 if resolve(name).type == "cuda" else TIMING.peak_matmul_n
+
+
+def current_peak(name: str, threads: int) -> float:
+    """The best reading, re-read when none is younger than `TIMING.peak_ttl_s` (a measurement:
+    hold a queue turn). The best ever is kept: a busy moment only ever lowers a reading."""
+    key = (resolve(name).type, threads, peak_n(name))
+    if key not in _BEST or time.monotonic() - _READ_AT.get(key, 0.0) > TIMING.peak_ttl_s:
+        return matmul_peak(name, threads, key[2]).flops_per_s
+    return _BEST[key]
+
+
+def known_peak(name: str, threads: int) -> float | None:
+    """The best reading so far, without measuring (None before the first reading)."""
+    return best_peak(name, threads, peak_n(name))
+
+
+def fresh_peak(name: str, threads: int, readings: int = 1) -> float:
+    """Take `readings` new readings now and return the best ever (e.g. after a sweep, or for
+    "Measure again"): a reading the load depressed earlier is superseded by a better one."""
+    for _ in range(max(1, readings)):
+        best = matmul_peak(name, threads, peak_n(name)).flops_per_s
+    return best
+
+
+def covering_peak(name: str, threads: int, achieved: float) -> tuple[float, bool]:
+    """A peak that is at least `achieved` (so no share reads above 100 %), and whether the
+    readings had to be overruled. An achieved rate above the peak means the peak reading was
+    depressed by load: re-read it up to `TIMING.peak_retries` times first."""
+    peak = known_peak(name, threads) or 0.0
+    for _ in range(TIMING.peak_retries):
+        if peak >= achieved:
+            return peak, False
+        peak = fresh_peak(name, threads)
+    return (peak, False) if peak >= achieved else (achieved, True)

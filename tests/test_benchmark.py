@@ -1,4 +1,4 @@
-"""The harness against a known duration: a sleep."""
+"""The harness against a known duration (a sleep) and against torch.utils.benchmark."""
 import time
 
 import pytest
@@ -43,10 +43,16 @@ def test_agrees_with_torch_benchmark_on_a_matmul():
     import torch
     import torch.utils.benchmark as tbench
 
+    import os
+
+    if os.getloadavg()[0] > 4 * (os.cpu_count() or 1):
+        pytest.skip(f"load average {os.getloadavg()[0]:.0f} on {os.cpu_count()} cores: two timings cannot be compared")
     a = torch.randn(256, 256)
-    ours = measure(lambda: a @ a, threads=1, min_run_time=0.1, repeats=5).median_s
-    ref = tbench.Timer("a @ a", globals={"a": a}, num_threads=1).blocked_autorange(min_run_time=0.1).median
-    assert 0.5 < ours / ref < 2.0  # same quantity; the band allows for a shared, noisy machine
+    ours, ref = [], []
+    for _ in range(3):   # alternated, best of three each: a shared, busy host slows one reading or another
+        ours.append(measure(lambda: a @ a, threads=1, min_run_time=0.1, repeats=5).median_s)
+        ref.append(tbench.Timer("a @ a", globals={"a": a}, num_threads=1).blocked_autorange(min_run_time=0.1).median)
+    assert 0.5 < min(ours) / min(ref) < 2.0  # the same quantity, timed by the standard library's timeit loop
 
 
 def test_thread_count_is_restored_and_serialised():

@@ -56,13 +56,17 @@ def test_timing_rows_come_from_the_shipped_reference_until_measured():
     assert "$T^{" in cost and "nn.MultiheadAttention" in cost
 
 
-def test_timing_rows_switch_to_this_sessions_measurement():
+def test_timing_rows_switch_to_this_sessions_measurement(monkeypatch):
+    from tests.test_page_timing import use_synthetic
+
+    use_synthetic(monkeypatch)   # steady synthetic rows: the page's logic is tested, not this busy host
     at = run_app()
     at.switch_page("chapters/timing_lab.py")
     for k, v in dict(t_methods="rnncell_loop,sdpa", t_tmin="8", t_tmax="32", t_points="3", t_secs="0.02",
                      t_B="4", t_d="32").items():
         at.query_params[k] = v
     at.run(timeout=120)
+    at.button(key="t_again").click().run(timeout=120)   # the live sweep (in a browser it starts by itself)
     at.switch_page("chapters/overview.py").run()
     seq = row(at, "Sequential operations")
     assert "RNN loop: 32 dependent steps" in seq and "shipped reference" not in seq

@@ -23,3 +23,14 @@ def test_reference_loads_and_is_consistent(path):
         assert r.sequential_steps == fl.sequential_steps(r.method, r.T)
         assert r.p25_s <= r.median_s <= r.p75_s
     assert df.groupby("method")["T"].nunique().min() >= 3
+
+
+@pytest.mark.parametrize("mode", ["forward", "train"])
+def test_each_mode_has_its_shipped_reference_with_derived_stability(mode):
+    from core.config import TIMING
+    from core.timing import reference
+
+    meta, df = reference.load(mode)
+    assert meta["mode"] == mode and meta["peak_flops_per_s"] > 0
+    assert ((df["spread"] <= TIMING.max_spread) == df["stable"]).all()
+    assert df["stable"].mean() > 0.8                   # measured on an idle host: most points steady

@@ -19,8 +19,9 @@
   a click on a widget inside a fragment waits until that fragment's run ends,
   so `stop_button` must be drawn outside any fragment. Its click cancels this
   session's ticket (the work stops at its next chunk boundary) and interrupts
-  the run at its next progress update; `stopped(key)` then reads True until
-  `clear_stop(key)`.
+  the run at its next progress update (then `run_queued` does not return: the
+  click's rerun starts, so mark your own state in `on_stop`); `stopped(key)`
+  then reads True until `clear_stop(key)` or the next `run_queued(key, …)`.
 """
 from __future__ import annotations
 
@@ -49,12 +50,14 @@ def _secs(s: float) -> str:
     return f"{s:.0f} s" if s >= 10 else f"{s:.1f} s"
 
 
-def cancel(key: str) -> None:
-    """Cancel this session's request under `key` (the Stop button's callback)."""
+def cancel(key: str, on_stop: Callable[[], None] | None = None) -> None:
+    """Cancel this session's request under `key` (the Stop button's callback); then `on_stop()`."""
     ticket: Ticket | None = st.session_state.get(_TICKET.format(key))
     if ticket is not None:
         ticket.cancel()
     st.session_state[_STOPPED.format(key)] = True
+    if on_stop is not None:
+        on_stop()
 
 
 def stopped(key: str) -> bool:
@@ -65,9 +68,11 @@ def clear_stop(key: str) -> None:
     st.session_state.pop(_STOPPED.format(key), None)
 
 
-def stop_button(key: str, label: str = "Stop measuring", where: Any = st) -> None:
-    """The Stop button for `key`'s live work. Draw it in the page body, outside any fragment."""
-    where.button(label, key=f"{key}_stop", on_click=cancel, args=(key,), icon=":material/stop_circle:",
+def stop_button(key: str, label: str = "Stop measuring", where: Any = st,
+                on_stop: Callable[[], None] | None = None) -> None:
+    """The Stop button for `key`'s live work. Draw it in the page body, outside any fragment.
+    `on_stop` runs in the click's callback (e.g. to mark the page's own state as stopped)."""
+    where.button(label, key=f"{key}_stop", on_click=cancel, args=(key, on_stop), icon=":material/stop_circle:",
                  help="Stops this session's live measurement at its next step; what was measured stays")
 
 

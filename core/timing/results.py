@@ -8,7 +8,9 @@ Schema "timing-result/1":
                "flops": number, "pct_of_peak": float, "sequential_steps": int, ...}, ...]}
 
 Uploaded files are validated strictly; every failure raises ValueError with a
-message a reader can act on.
+message a reader can act on. Every loaded row gets its derived `spread`
+(IQR / median) and `stable` flag from its own quartiles, and `label`, whatever
+the file says, so a file from an older version is judged by the same rule.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from core.chart_style import label
 from core.config import TIMING, TIMING_METHODS
 
 SCHEMA = "timing-result/1"
@@ -75,8 +78,17 @@ def parse(data: bytes) -> tuple[dict, pd.DataFrame]:
             raise ValueError(f"row {i}: unknown method {row['method'][:40]!r}")
         if not 1 <= row["T"] <= TIMING.t_max.hi or row["median_s"] <= 0:
             raise ValueError(f"row {i}: T must be 1..{TIMING.t_max.hi} and median_s positive")
+        if not 0 <= row["p25_s"] <= row["median_s"] <= row["p75_s"]:
+            raise ValueError(f"row {i}: the quartiles must satisfy 0 ≤ p25_s ≤ median_s ≤ p75_s")
+        if row["flops"] < 0:
+            raise ValueError(f"row {i}: flops must not be negative")
         clean.append({k: row[k] for k in ROW_FIELDS})
-    return {k: meta[k] for k in meta if k in META_FIELDS or k == "peak_flops_per_s"}, pd.DataFrame(clean)
+    df = pd.DataFrame(clean)
+    spread = (df["p75_s"] - df["p25_s"]) / df["median_s"]
+    df = df.assign(label=df["method"].map(label), threads=meta["threads"], spread=spread,
+                   stable=spread <= TIMING.max_spread, flops_per_s=df["flops"] / df["median_s"])
+    kept = {k: meta[k] for k in meta if k in META_FIELDS or k in ("peak_flops_per_s", "loadavg")}
+    return kept, df
 
 
 def load(path: str | Path) -> tuple[dict, pd.DataFrame]:

@@ -7,7 +7,8 @@ T = 512, d = 128, autograd on, no warm-up and no device synchronisation.
 1. `fresh_process`: the article's code run verbatim in a new Python process,
    so its single reading includes every first-call cost the article's reader pays.
 2. `one_shot`: one `time.time()` reading of fresh modules in this (warm) process.
-3. `proper`: the same calls warmed up, synchronised and repeated (median, IQR).
+3. `proper`: the same calls warmed up, synchronised and repeated (median, IQR),
+   the two models' blocks interleaved so a load spike hits both alike.
 """
 from __future__ import annotations
 
@@ -17,10 +18,11 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from typing import Iterator
 
 import torch
 
-from core.benchmark import Stats, measure
+from core.benchmark import Stats, measure_interleaved
 from core.config import TIMING as L
 from core.device import intra_op_threads, resolve, synchronize
 from core.timing.sweep import build_module
@@ -86,11 +88,15 @@ def fresh_process(threads: int, seed: int = 0, timeout: float = 60.0) -> tuple[f
     return (found[0], found[1]) if len(found) == 2 else None
 
 
-def replay(device: str = "cpu", threads: int = 2, seed: int = 0, repeats: int = 5,
-           with_fresh_process: bool = True) -> SnippetResult:
-    """All three readings of the article's benchmark."""
+ESTIMATE_S = 8.0   # idle 2-core host: a new process importing torch (~4 s), then ~2 s of timing
+
+
+def replay_steps(device: str = "cpu", threads: int = 2, seed: int = 0, repeats: int = 7,
+                 with_fresh_process: bool = True) -> Iterator[str | SnippetResult]:
+    """The replay in chunks (for a queued turn): a status string after each, the result last."""
     dev = resolve(device)
     fresh = fresh_process(threads, seed) if with_fresh_process and dev.type == "cpu" else None
+    yield "the seed's code ran in a new process"
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         x = torch.randn(L.preset_batch, L.preset_t, L.preset_width).to(dev)
@@ -103,11 +109,19 @@ def replay(device: str = "cpu", threads: int = 2, seed: int = 0, repeats: int = 
         start = time.time()
         attn(x, x, x)
         one_attn = time.time() - start
+    yield "one time.time() reading each"
 
     def synced(fn):
         return lambda: (fn(), synchronize(dev))
 
-    proper_rnn = measure(synced(lambda: rnn(x)), threads, 0.3, repeats)
-    proper_attn = measure(synced(lambda: attn(x, x, x)), threads, 0.3, repeats)
-    return SnippetResult(fresh[0] if fresh else None, fresh[1] if fresh else None,
-                         one_rnn, one_attn, proper_rnn, proper_attn, threads)
+    proper = measure_interleaved({"rnn": synced(lambda: rnn(x)), "attn": synced(lambda: attn(x, x, x))},
+                                 threads, 0.3, repeats)
+    yield SnippetResult(fresh[0] if fresh else None, fresh[1] if fresh else None,
+                        one_rnn, one_attn, proper["rnn"], proper["attn"], threads)
+
+
+def replay(device: str = "cpu", threads: int = 2, seed: int = 0, repeats: int = 7,
+           with_fresh_process: bool = True) -> SnippetResult:
+    """All three readings of the article's benchmark."""
+    *_, result = replay_steps(device, threads, seed, repeats, with_fresh_process)
+    return result
