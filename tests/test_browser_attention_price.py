@@ -31,7 +31,7 @@ def server():
 
 
 def _interact(page, label: str) -> None:
-    page.get_by_text(label, exact=True).first.click()
+    page.get_by_text(label, exact=False).first.click()
     wait_for_app(page, SLOW)
     assert_no_exception(page)
 
