@@ -32,7 +32,8 @@ import torch  # noqa: E402
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec as to_vega_lite  # noqa: E402
 
 from core.attention import multihead as attention
-from core.attention import positional
+from core import frames  # noqa: E402
+from core.attention import order, positional  # noqa: E402
 from core.attention import tasks
 from core.attention import transformer  # noqa: E402
 from core.attention import charts  # noqa: E402
@@ -62,7 +63,7 @@ def default_compute() -> dict:
     demo = [attention.random_demo(A.demo_t.default, A.heads.default, True, s, 0) for s in (True, False)]
     grads = attention.gradient_by_distance(A.demo_t.default, A.heads.default, True, 0)
     enc = positional.encoding("sinusoidal", A.pe_t.default, A.pe_width.default)
-    positional.permutation_test(model, ids, 0)
+    order.permutation_test(model, ids, 0)
     return dict(an=an, steps=steps, demo=demo, grads=grads, enc=enc)
 
 
@@ -79,8 +80,8 @@ def default_charts(r: dict) -> None:
         charts.head_grid(grid[grid["head"] != "mean"], "demo"),
         charts.gradient_lines(r["grads"]),
         charts.side_by_side(
-            charts.matrix_heatmap(positional.matrix_frame(r["enc"].matrix, "p", "d", A.max_cells), "p", "d", "pe"),
-            charts.matrix_heatmap(positional.matrix_frame(r["enc"].similarity, "p", "q", A.max_cells), "p", "q", "s")),
+            charts.matrix_heatmap(frames.block_frame(r["enc"].matrix, "p", "d", A.max_cells)[0], "p", "d", "pe"),
+            charts.matrix_heatmap(frames.block_frame(r["enc"].similarity, "p", "q", A.max_cells)[0], "p", "q", "s")),
     ]
     for c in specs:
         to_vega_lite(c)     # Streamlit's own conversion: spec via to_dict, data as Arrow

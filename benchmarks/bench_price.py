@@ -3,7 +3,7 @@
     python benchmarks/bench_price.py [--threads 1] [--long]
 
 Prints
-  - the page's default view through AppTest: first (cold) run and a cached rerun   (goal < 2 s cold)
+  - the page's default view through AppTest: first (cold) run, live sweep included, and a cached rerun
   - peak memory of one head, written out vs fused, T = 256 … 8,192               (C13)
   - time and memory of fused attention vs nn.LSTM at batch 1, d = 128, and where they cross (C14);
     --long extends T to 16,384 (each method stops where one call would pass the limit)
@@ -25,9 +25,10 @@ sys.path.insert(0, str(ROOT))
 import pandas as pd  # noqa: E402
 import torch  # noqa: E402
 
-from core.price import costs as price
-from core.price import streaming  # noqa: E402
-from core.price import notes  # noqa: E402
+from core.price import costs as price  # noqa: E402
+from core.price import notes, plan, streaming  # noqa: E402
+from core.price.isolated import Worker  # noqa: E402
+from core.price.sweep import Row, Stop, time_text  # noqa: E402
 
 
 def page_times() -> tuple[float, float]:
@@ -45,18 +46,14 @@ def page_times() -> tuple[float, float]:
     return cold, time.perf_counter() - t0
 
 
-def sweep(jobs, point, growth) -> pd.DataFrame:
-    """Like the page: T ascending; a method stops before a doubling whose call would pass the limit."""
-    rows, last, stopped = [], {}, set()
-    for name, T in jobs:
-        reason = None if name in stopped else notes.stop_reason(last.get(name), growth.get(name, 2))
-        if reason:
-            print("   ", reason)
-            stopped.add(name)
-        if name in stopped:
-            continue
-        last[name] = point(name, T)
-        rows.append(last[name])
+def run(events) -> pd.DataFrame:
+    """Iterate the page's own sweep generator (core.price.sweep.doubling_sweep), printing its stop reasons."""
+    rows = []
+    for ev in events:
+        if isinstance(ev, Row):
+            rows.append(ev.row)
+        elif isinstance(ev, Stop):
+            print("   ", ev.reason)
     return pd.DataFrame(rows)
 
 
@@ -69,12 +66,12 @@ def main() -> None:
     print(f"torch {torch.__version__}, {os.cpu_count()} cores, {th} thread(s); load average {os.getloadavg()[0]:.2f}")
 
     cold, warm = page_times()
-    print(f"page default view: first run {cold:.2f} s (goal < 2 s: {'met' if cold < 2 else 'MISSED'}), "
-          f"cached rerun {warm:.2f} s")
+    print(f"page default view (shipped reference, then the live crossover sweep): first run {cold:.2f} s, "
+          f"cached rerun {warm:.2f} s; load average {os.getloadavg()[0]:.2f}")
 
-    print("C13 peak extra memory, one head (B = H = 1, Dh = 64):")
-    mem = sweep([(k, T) for T in price.doubling(256, 8192) for k in price.ATTENTION_KINDS],
-                lambda k, T: price.attention_memory_point(k, T, threads=th), {})
+    print("C13 peak extra memory, one head (B = H = 1, Dh = 64), measured in a child process:")
+    with Worker() as w:
+        mem = run(plan.MemorySpec(8192, 0, th).run(w))
     w = mem.pivot_table(index="T", columns="kind", values="peak_bytes")
     for T, r in w.iterrows():
         print(f"  T = {T:6,}: written out {notes.size_text(r['materialised']):>10}  fused {notes.size_text(r['fused']):>10}"
@@ -83,21 +80,20 @@ def main() -> None:
 
     t_max = 16384 if a.long else 4096
     print(f"C14 batch 1, d = 128, {th} thread(s), T = 256 … {t_max:,}:")
-    cross = sweep([(m, T) for T in price.doubling(256, t_max) for m in ("sdpa", "lstm_fused")],
-                  lambda m, T: price.crossover_point(m, T, 128, threads=th), {"sdpa": 4})
+    with Worker() as w:
+        cross = run(plan.CrossoverSpec("lstm_fused", 128, t_max, "cpu", th, 0).run(w))
     c = cross.pivot_table(index="T", columns="method", values="median_s")
     for T, r in c.iterrows():
-        print(f"  T = {T:6,}: attention {notes.time_text(r['sdpa']):>9}  nn.LSTM {notes.time_text(r['lstm_fused']):>9}")
+        print(f"  T = {T:6,}: attention {time_text(r['sdpa']):>9}  nn.LSTM {time_text(r['lstm_fused']):>9}")
     crossing = price.crossover(cross)
     print("  " + "\n  ".join(notes.crossover_notes(cross, crossing, 128, "CPU", th, [])))
 
     ctx = 16384 if a.long else 4096
     print(f"C15 one new token, d = 128, context 128 … {ctx:,}:")
-    stream = sweep([(k, T) for T in price.doubling(128, ctx) for k in streaming.KINDS],
-                   lambda k, T: streaming.stream_point(k, T, 128, threads=th), {"recompute": 4})
+    stream = run(plan.StreamSpec(128, ctx, "cpu", th, 0).run())
     s = stream.pivot_table(index="T", columns="kind", values="median_s")
     for T, r in s.iterrows():
-        print(f"  T = {T:6,}: " + "  ".join(f"{streaming.KINDS[k]} {notes.time_text(r[k]):>9}"
+        print(f"  T = {T:6,}: " + "  ".join(f"{streaming.KINDS[k]} {time_text(r[k]):>9}"
                                             for k in streaming.KINDS if pd.notna(r.get(k))))
     print("  " + "\n  ".join(notes.stream_notes(stream, 128)))
 

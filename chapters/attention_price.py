@@ -1,173 +1,164 @@
-"""Attention's price: where recurrence still wins (claims C13–C16, C18)."""
-import pandas as pd
+"""Attention's price: what the T × T matrix costs, and where recurrence still wins."""
 import streamlit as st
 
-from core.price import costs as price
-from core.price import streaming
-from core.timing import sweep as timing
-from core.price import notes
-from core.benchmark import TIMING_LOCK
-from core.price import charts
 from core.config import PRICE as L
 from core.config import IntBound
 from core.device import describe
-from core.price.peak_memory import memory_probe
-from ui import export, layout, measured, sidebar
+from core.price import charts, costs, notes, plan, shipped
+from core.timing.sweep import LABELS
+from ui import layout, live, sidebar
 from ui.params import Param, push_to_url, show_messages, slider, sync_from_url
 
-CORES = describe().cores
-PARAMS = [Param("p_T", L.T), Param("p_H", L.heads), Param("p_L", L.layers), Param("p_B", L.batch),
-          Param("p_dtype", L.dtype), Param("p_mem", L.mem_t_max), Param("p_rec", L.recurrent), Param("p_d", L.width),
-          Param("p_cross", L.cross_t_max), Param("p_ctx", L.ctx_max), Param("p_layers", L.lstm_layers),
-          Param("p_hidden", L.lstm_hidden), Param("p_in", L.lstm_input),
-          Param("p_threads", IntBound("threads", 1, max(2, CORES), L.threads.default))]
-P = {p.key: p for p in PARAMS}
+SECTIONS = {"matrix": "The T × T matrix", "memory": "Peak memory", "cross": "Where the lines cross",
+            "stream": "Streaming", "edge": "A small LSTM"}
+MATRIX = [Param("p_T", L.T), Param("p_H", L.heads), Param("p_L", L.layers), Param("p_B", L.batch),
+          Param("p_dtype", L.dtype)]
+MEMORY, CROSS, STREAM = [Param("p_mem", L.mem_t_max)], [Param("p_rec", L.recurrent), Param("p_d", L.width),
+                                                        Param("p_cross", L.cross_t_max)], [Param("p_ctx", L.ctx_max)]
+EDGE = [Param("p_layers", L.lstm_layers), Param("p_hidden", L.lstm_hidden), Param("p_in", L.lstm_input)]
+TOP = [Param("p_view", L.view), Param("p_threads", IntBound("threads", 1, max(2, describe().cores), L.threads.default)),
+       Param("p_live", flag=True, default=True)]
+ss = st.session_state
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def mem_point(kind: str, T: int, device: str, seed: int, threads: int) -> dict:
-    with TIMING_LOCK:
-        return price.attention_memory_point(kind, T, device, seed, threads)
+@st.cache_resource(max_entries=1)
+def _shipped() -> shipped.Shipped:
+    return shipped.load()
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def cross_point(method: str, T: int, d: int, device: str, threads: int, seed: int) -> dict:
-    with TIMING_LOCK:
-        return price.crossover_point(method, T, d, device, threads, seed)
+def params() -> plan.PriceParams:
+    return plan.PriceParams(T=ss.p_T, heads=ss.p_H, layers=ss.p_L, batch=ss.p_B, dtype=ss.p_dtype, mem_t_max=ss.p_mem,
+                            recurrent=ss.p_rec, d=ss.p_d, cross_t_max=ss.p_cross, ctx_max=ss.p_ctx,
+                            lstm_layers=ss.p_layers, lstm_hidden=ss.p_hidden, lstm_input=ss.p_in,
+                            threads=ss.p_threads, seed=sidebar.seed(), device=sidebar.device(), view=ss.p_view)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def stream_point(kind: str, T: int, d: int, device: str, threads: int, seed: int) -> dict:
-    with TIMING_LOCK:
-        return streaming.stream_point(kind, T, d, device, threads, seed)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def edge(layers: int, hidden: int, inputs: int, device: str, threads: int, seed: int) -> price.EdgeResult:
-    with TIMING_LOCK:
-        return price.lstm_step(layers, hidden, inputs, device, threads, seed)
-
-
-def sweep(what: str, jobs: list[tuple[str, int]], point, growth: dict[str, float]) -> tuple[pd.DataFrame, list[str]]:
-    """Points through their per-point cache, T ascending, with a progress bar; a method stops
-    before a doubling of T whose predicted call would pass the limit."""
-    bar, rows, last, stopped = st.progress(0.0, text=what), [], {}, {}
-    for i, (name, T) in enumerate(jobs):
-        stopped[name] = stopped.get(name) or notes.stop_reason(last.get(name), growth.get(name, 2))
-        if stopped[name]:
-            continue
-        if TIMING_LOCK.locked():
-            bar.progress(i / len(jobs), text="Another session is measuring on this server; waiting…")
-        last[name] = point(name, T)
-        rows.append(last[name])
-        bar.progress((i + 1) / len(jobs), text=f"{what}: T = {T:,} ({i + 1}/{len(jobs)})")
-    bar.empty()
-    return pd.DataFrame(rows), [m for m in stopped.values() if m]
-
-
-def show(chart, df: pd.DataFrame, stem: str, where=st) -> None:
-    """A chart and the download buttons for its data, in `where` (the page or a column)."""
-    export.show_chart(chart, df, page="attention_price", name=stem, key=f"p_dl_{stem}", where=where, meta=meta,
-                      settings={"threads": meta["threads"], "seed": meta["seed"]})
+def measured(section: str, spec, keys: tuple, chart, stem: str, isolated: bool = True):
+    """The shipped reference (when it was measured with the same `keys`), then this server's sweep over it."""
+    ref = getattr(SHIP, section) if SHIP.matches(section, plan.spec_dict(spec), keys) else None
+    rows, both, stopped = live.refine(spec, ref, chart, ss.p_live, isolated)
+    if ref is not None:
+        st.caption(f"Dashed: the shipped reference ({SHIP.where}); solid: this server, now.")
+    layout.downloads(both, stem, f"p_dl_{stem}", {"device": INFO.name, "threads": spec.threads, "seed": P.seed})
+    return rows, stopped
 
 
 layout.header("Attention's price", "price")
-messages = sync_from_url(PARAMS)
-push_to_url(PARAMS)  # widget changes are in session state before the rerun, so the URL can be written first
+messages = sync_from_url(TOP + MATRIX + MEMORY + CROSS + STREAM + EDGE)
+SHIP, INFO, P = _shipped(), describe(sidebar.device()), params()
+crossing = costs.crossover(SHIP.crossover)
+layout.claim(notes.claim(crossing, SHIP.crossover, SHIP.stream, INFO.kind.upper()))
+st.caption(f"Measured when the app was built ({SHIP.where}; {SHIP.meta['unstable_points']} of "
+           f"{SHIP.meta['points'] + 1} points unstable); each section also measures this server.")
 show_messages(messages)
-ss, device, seed = st.session_state, sidebar.device(), sidebar.seed()
-info = describe(device)
-meta = {"device": info.name, "torch": info.torch_version, "threads": ss.p_threads, "seed": seed}
-st.slider("Threads for every measurement", 1, P["p_threads"].bound.hi, key="p_threads",
-          help="torch intra-op threads; batch-1 work is tiny, so one thread is often fastest")
-st.caption(f"Measuring on **{info.name}** ({info.kind}) · torch {info.torch_version} · "
-           f"{ss.p_threads} thread{'s' if ss.p_threads > 1 else ''}")
+st.segmented_control("Section", list(SECTIONS), format_func=SECTIONS.get, key="p_view", required=True,
+                     label_visibility="collapsed")
+push_to_url(TOP)
 
-st.header("1 · The T × T matrix (C13)")
-c = st.columns(5)
-c[0].number_input("Sequence length T", L.T.lo, L.T.hi, key="p_T")
-c[1].number_input("Heads H", L.heads.lo, L.heads.hi, key="p_H")
-c[2].number_input("Layers", L.layers.lo, L.layers.hi, key="p_L")
-c[3].number_input("Batch B", L.batch.lo, L.batch.hi, key="p_B")
-c[4].selectbox("Number format", L.dtype.options, key="p_dtype")
-size, seeds = price.matrix_size(ss.p_T, ss.p_H, ss.p_L, ss.p_B, ss.p_dtype), price.seed_check()
-memory = price.device_memory_bytes(device)
-curve = price.size_curve(size)
-show(charts.matrix_size(curve, seeds, size.T, size.bytes_per_value, memory, info.kind.upper()), curve, "price_matrix")
-layout.notice(notes.calculator_notes(size, seeds, ss.p_dtype, memory, info.kind.upper()))
 
-probe = memory_probe(info.kind)
-slider(P["p_mem"], "Longest T measured (one head, head width 64)")
-if not probe.available:
-    st.info(f"Peak memory is not measured here: {probe.how}. The closed form above still holds.")
-else:
-    grid = price.doubling(L.mem_t_min, ss.p_mem)
-    try:
-        mem, _ = sweep("Measuring peak memory", [(k, T) for T in grid for k in price.ATTENTION_KINDS],
-                       lambda k, T: mem_point(k, T, device, seed, ss.p_threads), {})
-        show(charts.measured_memory(mem), mem, "price_memory")
-        st.caption(f"Peak memory read as: {probe.how}.")
-        layout.notice(notes.memory_notes(mem))
-        w = mem.pivot_table(index="T", columns="kind", values="peak_bytes").iloc[-1]
-        measured.record("attention_memory", f"T = {w.name:,}: written out {notes.size_text(w['materialised'])}, "
-                        f"fused {notes.size_text(w['fused'])}")
-    except ValueError as e:
-        st.error(f"Not measured: {e}.", icon=":material/block:")
+def matrix() -> None:
+    controls, chart = layout.main_columns()
+    with controls:
+        st.number_input("Sequence length $T$", L.T.lo, L.T.hi, key="p_T")
+        st.number_input("Heads $H$", L.heads.lo, L.heads.hi, key="p_H")
+        st.number_input("Layers", L.layers.lo, L.layers.hi, key="p_L")
+        st.number_input("Batch $B$", L.batch.lo, L.batch.hi, key="p_B")
+        st.selectbox("Number format", L.dtype.options, key="p_dtype")
+    push_to_url(MATRIX)
+    size, seeds = costs.matrix_size(ss.p_T, ss.p_H, ss.p_L, ss.p_B, ss.p_dtype), costs.seed_check()
+    memory, curve = costs.device_memory_bytes(P.device), costs.size_curve(size)
+    with chart:
+        st.altair_chart(charts.matrix_size(curve, seeds, size.T, size.bytes_per_value, memory, INFO.kind.upper()),
+                        width="stretch")
+        layout.downloads(curve, "price_matrix", "p_dl_matrix", {"device": INFO.name})
+    st.markdown(r"Values held: $T^2 \cdot H \cdot L \cdot B$; bytes: that $\times$ the bytes per value.")
+    layout.notice(notes.calculator_notes(size, seeds, ss.p_dtype, memory, INFO.kind.upper()))
 
-st.header("2 · Where the lines cross (C14)")
-c = st.columns(3)
-c[0].selectbox("Recurrent layer", L.recurrent.options, key="p_rec", format_func=timing.LABELS.get)
-with c[1]:
-    slider(P["p_d"], "Width d", step=16)
-with c[2]:
-    slider(P["p_cross"], "Longest T")
-jobs = [(m, T) for T in price.doubling(L.cross_t_min, ss.p_cross) for m in ("sdpa", ss.p_rec)]
-cross = stream = crossing = None
-try:
-    cross, stopped = sweep("Timing attention vs recurrence", jobs,
-                           lambda m, T: cross_point(m, T, ss.p_d, device, ss.p_threads, seed), {"sdpa": 4})
-    crossing = price.crossover(cross)
-    a, b = st.columns(2)
-    show(charts.crossover_time(cross, crossing.T, price.SEED_CROSSOVER), cross, "price_crossover", a)
-    b.altair_chart(charts.crossover_memory(cross), width="stretch")
-    layout.notice(notes.crossover_notes(cross, crossing, ss.p_d, info.kind.upper(), ss.p_threads, stopped))
-except ValueError as e:
-    st.error(f"Not timed: {e}.", icon=":material/block:")
 
-st.header("3 · Streaming, one token at a time (C15)")
-slider(P["p_ctx"], "Longest context")
-jobs = [(k, T) for T in price.doubling(L.ctx_min, ss.p_ctx) for k in streaming.KINDS]
-try:
-    stream, stopped = sweep("Timing one new token", jobs,
-                            lambda k, T: stream_point(k, T, ss.p_d, device, ss.p_threads, seed), {"recompute": 4})
-    a, b = st.columns(2)
-    show(charts.stream_latency(stream), stream, "price_streaming", a)
-    b.altair_chart(charts.stream_state(stream), width="stretch")
+def _live_toggle() -> None:
+    st.toggle("Measure live", key="p_live", help="On this server, now; off: the shipped reference only")
+    st.slider("Threads", 1, TOP[1].bound.hi, key="p_threads", help="torch intra-op threads for every measurement")
+
+
+def memory() -> None:
+    controls, chart = layout.main_columns()
+    with controls:
+        slider(MEMORY[0], "Longest $T$ measured (one head, $D_h = 64$)")
+        _live_toggle()
+    push_to_url(MEMORY + TOP[1:])
+    with chart:
+        mem, stopped = measured("memory", params().memory, ("t_max",), charts.measured_memory, "price_memory")
+    layout.notice(notes.memory_notes(mem) + notes.unstable_note(mem) + stopped)
+
+
+def cross() -> None:
+    controls, chart = layout.main_columns()
+    with controls:
+        st.selectbox("Recurrent layer", L.recurrent.options, key="p_rec", format_func=LABELS.get)
+        slider(CROSS[1], "Width $d$", step=16)
+        slider(CROSS[2], "Longest $T$")
+        _live_toggle()
+    push_to_url(CROSS + TOP[1:])
+    p = params()
+    with chart:
+        df, stopped = measured("crossover", p.crossover, ("recurrent", "d", "threads"),
+                               lambda f: charts.crossover_time(f, costs.crossover(f).T, costs.SEED_CROSSOVER),
+                               "price_crossover")
+    st.altair_chart(charts.crossover_memory(df), width="stretch")
+    layout.notice(notes.crossover_notes(df, costs.crossover(df), p.d, INFO.kind.upper(), p.threads, stopped)
+                  + notes.unstable_note(df))
+
+
+def stream() -> None:
+    controls, chart = layout.main_columns()
+    with controls:
+        slider(STREAM[0], "Longest context")
+        _live_toggle()
+    push_to_url(STREAM + TOP[1:])
+    with chart:
+        df, stopped = measured("stream", params().stream, ("d", "threads"), charts.stream_latency,
+                               "price_streaming", isolated=False)
+    st.altair_chart(charts.stream_state(df), width="stretch")
     st.caption("LSTM step: one nn.LSTM step, state (h, c). KV cache: a decoder layer (attention + MLP) whose new "
                "token reads T cached keys and values. No cache: the same layer re-running all T + 1 tokens.")
-    layout.notice(notes.stream_notes(stream, ss.p_d) + stopped)
-except ValueError as e:
-    st.error(f"Not timed: {e}.", icon=":material/block:")
+    layout.notice(notes.stream_notes(df, params().d) + notes.unstable_note(df) + stopped)
 
-st.header("4 · At the edge: a small LSTM (C16)")
-c = st.columns(3)
-c[0].number_input("LSTM layers", L.lstm_layers.lo, L.lstm_layers.hi, key="p_layers")
-c[1].number_input("Hidden units N", L.lstm_hidden.lo, L.lstm_hidden.hi, key="p_hidden")
-c[2].number_input("Input size I", L.lstm_input.lo, L.lstm_input.hi, key="p_in")
-pc, result = price.params_curve(ss.p_layers, ss.p_in, ss.p_hidden), None
-show(charts.lstm_params(pc, ss.p_hidden, price.lstm_parameters(ss.p_layers, ss.p_hidden, ss.p_in), L.seed_params),
-     pc, "price_lstm")
-try:
-    result = edge(ss.p_layers, ss.p_hidden, ss.p_in, device, ss.p_threads, seed)
-    layout.notice(notes.edge_notes(result, info.kind.upper()))
-except ValueError as e:
-    st.error(f"Not timed: {e}.", icon=":material/block:")
 
-st.header("5 · Where each side wins (C18)")
-if cross is not None and stream is not None and result is not None:
-    table = notes.summary(cross, crossing, stream, ss.p_d, result)
-    st.dataframe(table, hide_index=True, width="stretch")
-    layout.downloads(table, "price_summary", "p_dl_summary", meta)
-else:
-    st.info("The summary needs every measurement above; fix the refused one first.")
+def edge() -> None:
+    controls, chart = layout.main_columns()
+    with controls:
+        st.number_input("LSTM layers", L.lstm_layers.lo, L.lstm_layers.hi, key="p_layers")
+        st.number_input("Hidden units $N$", L.lstm_hidden.lo, L.lstm_hidden.hi, key="p_hidden")
+        st.number_input("Input size $I$", L.lstm_input.lo, L.lstm_input.hi, key="p_in")
+    push_to_url(EDGE)
+    spec = params().edge
+    pc = costs.params_curve(spec.layers, spec.inputs, spec.hidden)
+    with chart:
+        st.altair_chart(charts.lstm_params(pc, spec.hidden, costs.lstm_parameters(spec.layers, spec.hidden, spec.inputs),
+                                           L.seed_params), width="stretch")
+    st.markdown(r"Parameters: $\sum_l 4N(I_l + N) + 8N$, with $I_1 = I$ and $I_l = N$ for the later layers.")
+    with layout.section("Timing one LSTM step"):
+        result = live.cached(spec)
+        if result is None:
+            spec.check()
+            with st.spinner("Timing one step…"), live.measuring_lock(st.empty()):
+                result = spec.run()
+            live.keep(spec, result, result.stable)
+        layout.notice(notes.edge_notes(result, INFO.kind.upper())
+                      + ([] if result.stable else ["**The host was busy:** this step's timing spread more than "
+                                                   f"{L.max_spread:.0%}; read it as rough."]))
+
+
+@st.fragment
+def section(view: str) -> None:
+    """The open section: its chart and its controls rerun alone; a failure inside becomes a message."""
+    with layout.section(SECTIONS[view]):
+        {"matrix": matrix, "memory": memory, "cross": cross, "stream": stream, "edge": edge}[view]()
+
+
+section(ss.p_view if ss.p_view in SECTIONS else L.view.default)   # a rerun racing a click can read None
+st.subheader("Where each side wins")
+st.caption("The shipped reference at the page's defaults (batch 1, $d = 128$, one thread).")
+st.dataframe(notes.summary(SHIP.crossover, crossing, SHIP.stream, 128, SHIP.edge), hide_index=True, width="stretch")
 layout.how_computed("price_how")
+layout.next_chapter("chapters/scan.py", "Recurrence strikes back", "a linear recurrence trains in parallel, by a scan")

@@ -74,6 +74,9 @@ SERIES: dict[str, Series] = {
     "sdpa": Series("Linear + SDPA + Linear", BLUE, "square"),
     "materialised": Series("attention written out", BLUE),
     "fused": Series("fused attention (SDPA)", BLUE, "square"),
+    # attention's price, streaming one token: a decoder layer with and without its KV cache
+    "kv_cache": Series("KV cache", BLUE, "square"),
+    "recompute": Series("no cache (re-run the prefix)", SKY, "diamond"),
     # the parallel scan
     "loop": Series("sequential loop", VERMILLION),
     "tree": Series("tree scan", SKY, "triangle-up"),

@@ -194,6 +194,18 @@ class AttentionLimits:
     pe_width: IntBound = IntBound("encoding width", 2, 512, 64)
     max_cells: int = 64
     max_grid_cells: int = 16_384     # heatmap cells drawn per head grid (mark_rect stays responsive)
+    # Attention maps label every row and column up to this many positions; past it, blocks are averaged.
+    max_label_rows: int = 32
+    # Heatmap cell size (px) and the widest map (px) that still fits the page's main column at 1280 px.
+    cell_px: int = 22
+    max_map_px: int = 440
+    # The page's views (a URL-bound control, so a shared link opens on the same one).
+    view: Choice = Choice("view", ("heads", "step", "random", "order"), "heads")
+    # The reader's own sequence: printable text, capped (the task's parser then names bad tokens).
+    text: TextBound = TextBound("your sequence", 120, "", None, "printable characters")
+    # Every computation on this page is bounded before it runs (estimate in core.attention.budget).
+    max_bytes: int = 256 * 1024**2
+    max_seconds: float = 5.0
     # Tiny models only: they train on a 2-core CPU in minutes and ship under 1 MB.
     model_width: IntBound = IntBound("model width", 8, 64, 64)
     model_layers: IntBound = IntBound("layers", 1, 2, 2)
@@ -325,6 +337,17 @@ class PriceLimits:
     threads: IntBound = IntBound("threads", 1, 64, 1)
     min_run_time: float = 0.02
     repeats: int = 3
+    # A point whose interquartile range passes this fraction of its median is flagged: the host's
+    # load may have spoiled it; it is shown as such, never cached server-wide, never a finding.
+    max_spread: float = 0.25
+    # Before a live sweep runs, its time is estimated pessimistically (FLOPs at slow_flops, plus
+    # step_s per dependent step and call_s per call) and refused past max_sweep_s.
+    slow_flops: float = 1e10
+    step_s: float = 20e-6
+    call_s: float = 100e-6
+    max_sweep_s: float = 60.0
+    # The page's sections (a URL-bound control, so a shared link opens on the same one).
+    view: Choice = Choice("section", ("matrix", "memory", "cross", "stream", "edge"), "cross")
 
 
 PRICE = PriceLimits()

@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from core.attention.multihead import (AttentionWeights, attend, causal_mask, closeness, closeness_frame, entropy,
-                            entropy_frame, gradient_by_distance, grid_frame, random_demo, random_weights, step_table,
+                            entropy_frame, gradient_by_distance, grid_frame, max_entropy, random_demo, random_weights, step_table,
                             previous_token, uniform_baseline, weighted_sum_table)
 
 
@@ -96,6 +96,24 @@ def test_entropy_closed_forms():
     uniform = np.full((1, 5, 5), 0.2)
     assert entropy(uniform)[0] == pytest.approx(math.log(5))
     assert entropy(np.eye(5)[None])[0] == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize("t", [1, 2, 7, 32, 64])
+def test_the_causal_entropy_ceiling_is_the_mean_of_ln_t(t):
+    """Row t of a causal map sees t keys: uniform over them is the most entropy it can have."""
+    causal_uniform = np.tril(np.ones((t, t)))
+    causal_uniform /= causal_uniform.sum(-1, keepdims=True)
+    closed_form = sum(math.log(k) for k in range(1, t + 1)) / t
+    assert entropy(causal_uniform[None])[0] == pytest.approx(closed_form)
+    assert max_entropy(t, True) == pytest.approx(closed_form)
+    assert max_entropy(t, False) == pytest.approx(math.log(t))
+    assert max_entropy(32, True) == pytest.approx(2.5487, abs=1e-4)
+
+
+def test_random_causal_heads_stay_under_the_causal_ceiling():
+    for scaled in (True, False):
+        w = random_demo(32, 4, causal=True, scaled=scaled, seed=3).weights
+        assert np.all(entropy(w) <= max_entropy(32, True) + 1e-12)
 
 
 def test_heads_must_divide_the_width_and_limits_are_named():

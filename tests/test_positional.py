@@ -5,8 +5,9 @@ import numpy as np
 import pytest
 import torch
 
-from core.attention.positional import (block_mean, cosine_by_distance, diagonal_spread, encoding, matrix_frame,
-                             permutation_test, shuffle_order, sinusoidal)
+from core.attention.order import permutation_test, shuffle_order
+from core.attention.positional import cosine_by_distance, diagonal_spread, encoding, sinusoidal, sinusoidal_torch
+from core.frames import block_frame, block_mean
 from core.attention.training import make_model
 
 
@@ -19,6 +20,13 @@ def test_sinusoidal_matches_vaswani_formula():
     np.testing.assert_allclose(pe[0], np.tile([0.0, 1.0], 8))
     assert sinusoidal(5, 7).shape == (5, 7)
     np.testing.assert_allclose(sinusoidal(5, 7), sinusoidal(5, 8)[:, :7])
+
+
+def test_numpy_and_torch_encodings_are_one_formula():
+    np.testing.assert_allclose(sinusoidal_torch(33, 20).numpy(), sinusoidal(33, 20))
+    assert sinusoidal_torch(4, 6, dtype=torch.float32).dtype == torch.float32
+    model = make_model("transformer", 64, 2, pe="sinusoidal")
+    np.testing.assert_allclose(model.positional(), sinusoidal(24, 64), atol=1e-6)
 
 
 def test_sinusoidal_similarity_depends_only_on_the_offset():
@@ -48,7 +56,7 @@ def test_block_mean_averages_and_caps_the_size():
     agg, br, bc = block_mean(m, 2)
     np.testing.assert_allclose(agg, [[2.5, 4.5], [10.5, 12.5]])
     assert (br, bc) == (2, 2)
-    big = matrix_frame(np.ones((500, 300)), "position", "dimension", 64)
+    big = block_frame(np.ones((500, 300)), "position", "dimension", 64)[0]
     assert big["position"].nunique() <= 64 and big["dimension"].nunique() <= 64
     assert np.allclose(big["value"], 1.0)          # padding is ignored, not averaged in
     assert big["position_to"].max() == 499

@@ -6,10 +6,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from core.price import costs as price
-from core.price import notes
-from core.price import charts
 from core.config import PRICE
+from core.price import costs as price
+from core.price import notes, plan, streaming, sweep
 from core.price.peak_memory import memory_probe
 
 MIB = 2**20
@@ -89,12 +88,61 @@ def test_memory_point_refuses_past_the_limit():
 
 # ------------------------------------------------------------------ C14 crossover
 def test_doubling_and_the_time_limit():
-    assert price.doubling(256, 2048) == [256, 512, 1024, 2048]
-    assert price.doubling(256, 3000) == [256, 512, 1024, 2048, 3000]
-    assert not price.too_slow(None, 4)
-    assert price.too_slow(PRICE.max_call_s / 3, 4) and not price.too_slow(PRICE.max_call_s / 3, 2)
+    assert sweep.doubling(256, 2048) == [256, 512, 1024, 2048]
+    assert sweep.doubling(256, 3000) == [256, 512, 1024, 2048, 3000]
+    assert not sweep.too_slow(None, 4)
+    assert sweep.too_slow(PRICE.max_call_s / 3, 4) and not sweep.too_slow(PRICE.max_call_s / 3, 2)
     slow = {"label": "nn.LSTM (fused)", "T": 8192, "median_s": PRICE.max_call_s}
-    assert "not measured past T = 8,192" in notes.stop_reason(slow, 2) and notes.stop_reason(None, 4) is None
+    assert "not measured past T = 8,192" in sweep.stop_reason(slow, 2) and sweep.stop_reason(None, 4) is None
+
+
+def test_the_doubling_sweep_yields_rows_and_one_stop_per_slow_method():
+    """Quadratic "a" passes the per-call limit after T = 1024 (next doubling ×4); linear "b" never does."""
+    calls = []
+
+    def point(name, T):
+        calls.append((name, T))
+        secs = PRICE.max_call_s * (T / 1800) ** 2 if name == "a" else 1e-3 * T / 256
+        return {"label": name, "T": T, "median_s": secs}
+
+    jobs = [(m, T) for T in sweep.doubling(256, 4096) for m in ("a", "b")]
+    events = list(sweep.doubling_sweep(jobs, point, {"a": 4}))
+    rows = [e.row for e in events if isinstance(e, sweep.Row)]
+    stops = [e for e in events if isinstance(e, sweep.Stop)]
+    starts = [e for e in events if isinstance(e, sweep.Start)]
+    assert [r["T"] for r in rows if r["label"] == "a"] == [256, 512, 1024]
+    assert [r["T"] for r in rows if r["label"] == "b"] == [256, 512, 1024, 2048, 4096]
+    assert len(stops) == 1 and stops[0].name == "a" and "not measured past T = 1,024" in stops[0].reason
+    assert len(starts) == len(rows) == len(calls) and all(e.total == len(jobs) for e in starts)
+    assert ("a", 2048) not in calls                                  # never measured: the point of stopping
+
+
+def test_sweeps_are_estimated_and_refused_before_they_run():
+    p = plan.default_params()
+    assert 0 < p.memory.check() < PRICE.max_sweep_s and 0 < p.crossover.check() < PRICE.max_sweep_s
+    assert 0 < p.stream.check() < PRICE.max_sweep_s and 0 < p.edge.check() < PRICE.max_sweep_s
+    with pytest.raises(ValueError, match=f"past the limit of {PRICE.max_sweep_s:g} s for one live sweep"):
+        price.check_sweep("x", [(0, PRICE.max_sweep_s / 2)] * 3)
+    with pytest.raises(ValueError, match="past the memory limit of 1,024 MiB per measurement"):
+        price.check_sweep("x", [(2 * PRICE.max_bytes, 1.0)])
+    with pytest.raises(ValueError, match="divisible"):
+        plan.CrossoverSpec("lstm_fused", 50, 512, "cpu", 1, 0).check()
+    big = plan.StreamSpec(512, PRICE.ctx_max.hi, "cpu", 1, 0)
+    est = big.check() if sum(s for _, s in (streaming.estimate_point(k, T, 512) for k, T in big.jobs())) \
+        <= PRICE.max_sweep_s else None
+    assert est is None or est <= PRICE.max_sweep_s
+
+
+def test_huge_configurations_stay_python_numbers_not_int64():
+    """T² · H · L · B · 4 bytes at the limits is ~1.6·10²² — past int64; the frame holds floats."""
+    size = price.matrix_size(PRICE.T.hi, PRICE.heads.hi, PRICE.layers.hi, PRICE.batch.hi)
+    assert size.bytes == 10_000_000**2 * 128 * 128 * 1024 * 4 and size.bytes > 2**63
+    curve = price.size_curve(size)
+    assert curve["bytes"].dtype == float and curve["bytes"].max() == pytest.approx(size.bytes)
+    import pyarrow as pa
+    pa.Table.from_pandas(curve)                                     # what st.dataframe / st.altair_chart do
+    text = " ".join(notes.calculator_notes(size, price.seed_check(), "float32", 8 * 2**30, "CPU"))
+    assert f"hold {size.values:,} (" in text and "TiB" in text
 
 
 def _times(attn, rec, ts=(256, 512, 1024)):
@@ -154,19 +202,7 @@ def test_notes_are_written_from_the_numbers():
     assert "T ≈ 362" in text and "5.7× too high" in text
 
 
-def test_charts_build_with_titles():
-    curve = price.size_curve(price.matrix_size(4096))
-    spec = charts.matrix_size(curve, price.seed_check(), 4096, 4, 2**34, "CPU").to_dict()
-    assert "The T × T matrix" in str(spec["title"])
-    mem = pd.DataFrame([{"kind": k, "label": price.ATTENTION_KINDS[k], "T": t, "peak_bytes": b, "matrix_bytes": 4 * t * t,
-                         "median_s": 1e-3} for k, b in (("materialised", 8e6), ("fused", 0.0)) for t in (256, 512)])
-    assert "Measured peak memory" in str(charts.measured_memory(mem).to_dict())
-    params = charts.lstm_params(price.params_curve(2, 256), 256, 1_052_672, 500_000).to_dict()
-    assert "seed: ~500K" in str(params)
-
-
 def _stream(times: dict[str, list[float]], ts=(64, 1024), d=128) -> pd.DataFrame:
-    from core.price import streaming
     return pd.DataFrame([{"kind": k, "label": streaming.KINDS[k], "T": t, "median_s": s,
                           "state_bytes": streaming.state_bytes(k, t, d)} for k, col in times.items() for t, s in zip(ts, col)])
 
@@ -185,8 +221,37 @@ def test_summary_names_the_winner_from_the_numbers():
     stream = _stream({"lstm": [1e-4, 1e-4], "kv_cache": [2e-4, 5e-4], "recompute": [1e-3, 5e-2]})
     edge = price.EdgeResult(2, 256, 256, 1_052_672, 1_052_672, 1e-4, 9e-5, 2e-4, 1)
     table = notes.summary(cross, price.crossover(cross), stream, 128, edge).set_index("situation")
-    assert table.loc["whole sequence, batch 1, T = 256 (C14)", "wins here"] == "attention"
-    assert table.loc["whole sequence, batch 1, T = 1,024 (C14)", "wins here"] == "recurrence"
-    assert table.loc["lines cross (C14; seed: ~2k)", "wins here"] == "T ≈ 362"
-    assert table.loc["next token after 1,024 tokens (C15)", "wins here"] == "recurrence"
-    assert table.loc["parameters, 2 layers of width 256 (C16)", "attention (measured)"] == "1,579,520"
+    assert table.loc["whole sequence at once, batch 1, T = 256", "wins here"] == "attention"
+    assert table.loc["whole sequence at once, batch 1, T = 1,024", "wins here"] == "recurrence"
+    assert table.loc["where the time lines cross (the seed says ~2k)", "wins here"] == "T ≈ 362"
+    assert table.loc["next token of a stream, after 1,024 tokens", "wins here"] == "recurrence"
+    assert table.loc["parameters, 2 layers of width 256", "attention (measured)"] == "1,579,520"
+    assert not any("C1" in s for s in table.index)                   # no claim codes the reader cannot see
+    assert notes.claim(price.crossover(cross), cross, stream, "CPU").startswith(
+        "Where each side wins on this CPU at batch 1: attention on whole sequences up to T ≈ 362 tokens, x beyond")
+
+
+def test_unstable_points_are_flagged_not_stated():
+    assert price.stable(0.9, 1.0, 1.1) and not price.stable(0.5, 1.0, 1.5)
+    rows = pd.DataFrame({"stable": [True, False, False]})
+    assert "2 of 3 points spread more than 25%" in notes.unstable_note(rows)[0]
+    assert notes.unstable_note(rows.assign(stable=True)) == []
+
+
+# ------------------------------------------------------------------ the shipped first view
+def test_the_shipped_results_load_and_match_the_page_defaults():
+    from core.price import shipped
+
+    s = shipped.load()
+    p = plan.default_params()
+    assert s.meta["command"].startswith("python -m core.price --out assets/price/")
+    assert len(s.meta["loadavg_before"]) == 3 and len(s.meta["loadavg_after"]) == 3
+    assert s.meta["unstable_points"] == int((~pd.concat([s.memory, s.crossover, s.stream])["stable"]).sum()) \
+        + (not s.edge.stable)
+    assert s.matches("crossover", plan.spec_dict(p.crossover), ("recurrent", "d", "threads"))
+    assert s.matches("memory", plan.spec_dict(p.memory), ("t_max",))
+    assert set(s.memory["kind"]) == set(price.ATTENTION_KINDS) and s.memory["T"].max() == p.mem_t_max
+    assert {"sdpa", p.recurrent} == set(s.crossover["method"])
+    assert set(s.stream["kind"]) == set(streaming.KINDS) and s.stream["T"].max() == p.ctx_max
+    assert s.edge.params == price.lstm_parameters(p.lstm_layers, p.lstm_hidden, p.lstm_input)
+    assert "load average" in s.where

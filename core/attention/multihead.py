@@ -20,8 +20,10 @@ import numpy as np
 import pandas as pd
 import torch
 
+from core.cells import CellSpec, make_cell, unroll
 from core.config import ATTENTION
-from core.device import one_thread   # chains of tiny ops: a second thread only adds spin-waits
+from core.device import one_thread
+from core.frames import block_mean   # chains of tiny ops: a second thread only adds spin-waits
 
 
 @dataclass(frozen=True)
@@ -129,10 +131,21 @@ def random_demo(t: int, heads: int, causal: bool, scaled: bool, seed: int) -> At
 
 
 def entropy(weights: np.ndarray) -> np.ndarray:
-    """Mean attention entropy per head in nats, (H, T, T) → (H,). ln T is the uniform maximum."""
+    """Mean attention entropy per head in nats, (H, T, T) → (H,); `max_entropy` is its ceiling."""
     p = np.clip(weights, 1e-300, 1.0)
     per_row = -(weights * np.log(p)).sum(-1)                              # (H, T)
     return per_row.mean(-1)
+
+
+def max_entropy(t: int, causal: bool) -> float:
+    """The largest mean row entropy T rows can have: every row uniform over the keys it may see.
+
+    Without a mask each row sees T keys: ln T. With a causal mask row t (1-based) sees t keys,
+    so the ceiling is the mean of ln t over t = 1..T, i.e. ln(T!)/T (2.55 nats at T = 32, not 3.47).
+    """
+    if t < 1:
+        raise ValueError(f"T must be at least 1; got {t}")
+    return math.lgamma(t + 1) / t if causal else math.log(t)
 
 
 def step_table(steps: AttentionSteps, head: int, query: int, labels: list[str]) -> pd.DataFrame:
@@ -189,20 +202,36 @@ def position_labels(tokens) -> list[str]:
     return [f"{i}:{t}" for i, t in enumerate(tokens)]
 
 
-def grid_frame(layer_weights: list[np.ndarray], ideal: np.ndarray | None, tokens) -> pd.DataFrame:
+def _block_average(w: np.ndarray, size: int) -> np.ndarray:
+    """(H, T, T) → (H, ⌈T/size⌉, ⌈T/size⌉): each head's block means (`core.frames.block_mean`)."""
+    n = -(-w.shape[-1] // size)
+    return np.stack([block_mean(m, n)[0] for m in w])
+
+
+def grid_frame(layer_weights: list[np.ndarray], ideal: np.ndarray | None, tokens,
+               max_rows: int = ATTENTION.max_label_rows) -> pd.DataFrame:
     """Every layer's (H, T, T) weights plus a head-averaged "mean" head, with the ideal mask.
 
     Columns: layer (1-based), head ("1".."H", "mean"), query, key, query label, key label,
-    weight, ideal (0 everywhere when `ideal` is None). One row per cell.
+    weight, ideal (0 everywhere when `ideal` is None). One row per cell. Up to `max_rows`
+    positions every row and column is its own cell, labelled "position:token"; past that,
+    cells are means over blocks of positions, labelled "first–last".
     """
     t = layer_weights[0].shape[-1]
     ideal = np.zeros((t, t)) if ideal is None else ideal
-    labels = np.asarray(position_labels(tokens), dtype=object)
+    size = -(-t // max_rows)
+    if size == 1:
+        labels = position_labels(tokens)
+    else:
+        labels = [f"{i}–{min(i + size, t) - 1}" for i in range(0, t, size)]
+        ideal = _block_average(ideal[None], size)[0]
     frames = []
     for layer, w in enumerate(layer_weights, start=1):
         stacked = np.concatenate([w, w.mean(0, keepdims=True)])          # (H+1, T, T)
+        if size > 1:
+            stacked = _block_average(stacked, size)                        # (H+1, T/size, T/size)
         names = [str(h + 1) for h in range(w.shape[0])] + ["mean"]
-        f = weights_frame(stacked, list(labels), layer)
+        f = weights_frame(stacked, labels, layer)
         f["head"] = np.asarray(names, dtype=object)[f["head"].to_numpy()]
         f["ideal"] = ideal[f["query"], f["key"]]
         frames.append(f)
@@ -259,8 +288,6 @@ def gradient_by_distance(t: int, heads: int, causal: bool, seed: int, rho: float
     spectral radius rho). Attention reaches every row in one step; the RNN through T−1−j.
     Tidy: distance, model, gradient norm.
     """
-    from core.cells import CellSpec, make_cell, unroll
-
     ATTENTION.demo_t.check(t)
     d = ATTENTION.demo_width
     g = torch.Generator().manual_seed(seed)
@@ -275,7 +302,7 @@ def gradient_by_distance(t: int, heads: int, causal: bool, seed: int, rho: float
     dist = np.arange(t)[::-1]                                             # row j is T−1−j back
     return pd.DataFrame({
         "distance": np.concatenate([dist, dist]),
-        "model": [f"attention, {heads} head(s)"] * t + [f"tanh RNN, spectral radius {rho:g}"] * t,
+        "model": [f"attention, {heads} head{'s' if heads != 1 else ''}"] * t + [f"tanh RNN, spectral radius {rho:g}"] * t,
         "gradient norm": np.concatenate([ga.norm(dim=1).numpy(), gr.norm(dim=1).numpy()]),
     })
 

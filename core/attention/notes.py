@@ -1,8 +1,6 @@
 """'What to notice' on the attention-maps page, written from the computed numbers."""
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
@@ -37,15 +35,29 @@ def step_note(query_label: str, key_labels: list[str], layer: int, head: int,
             f"{w_other.max():.2f}.")
 
 
-def demo_notes(n_heads: int, head_width: int, t: int, entropy: pd.DataFrame, grads: pd.DataFrame) -> list[str]:
+def claim(task: str, close: pd.DataFrame, ideal: np.ndarray, right: int, total: int) -> str:
+    """The page's claim in one sentence, from the closest head and the answers of this sequence."""
+    best = close.loc[close["closeness"].idxmax()]
+    even = attention.uniform_baseline(ideal, True)
+    return (f"Trained only on the next token, the {task} model's layer {best['layer']}, head {best['head']} "
+            f"found the keys the task needs: {best['closeness']:.0%} of its attention (even spread: {even:.0%}); "
+            f"{right} of {total} answer{'s' if total != 1 else ''} right.")
+
+
+def demo_notes(n_heads: int, head_width: int, t: int, entropy: pd.DataFrame, grads: pd.DataFrame,
+               causal: bool) -> list[str]:
     """Softmax saturation without 1/√Dh, and the flat gradient-by-distance of attention vs an RNN."""
     ent_s, ent_u = entropy.groupby("formula", sort=False)["entropy"].mean()
     att_g, rnn_g = (grads[grads["model"].str.startswith(m)].set_index("distance")["gradient norm"]
                     for m in ("att", "tanh"))
     far = int(att_g.index.max())
+    ceiling = attention.max_entropy(t, causal)
+    where = "the mean of $\\ln t$ over the rows, as the causal mask lets row $t$ see $t$ keys" if causal else "$\\ln T$"
+    heads = f"{n_heads} head{'s' if n_heads != 1 else ''}"
     return [
-        f"On random weights with {n_heads} head(s) of Dh = {head_width}, dropping 1/√Dh lowers the mean "
-        f"entropy from {ent_s:.2f} to {ent_u:.2f} nats (uniform: ln T = {math.log(t):.2f}): the softmax saturates.",
+        f"On random weights with {heads} of $D_h = {head_width}$, dropping $1/\\surd D_h$ lowers the mean "
+        f"entropy from {ent_s:.2f} to {ent_u:.2f} nats (uniform attention: {where} = {ceiling:.2f}): "
+        f"the softmax saturates.",
         f"Any two positions are one step apart: from 1 to {far} steps back, attention's gradient to an input stays "
         f"between {att_g[att_g.index >= 1].min():.1e} and {att_g[att_g.index >= 1].max():.1e}, while the RNN's falls "
         f"from {rnn_g[1]:.1e} to {rnn_g[far]:.1e}.",

@@ -2,27 +2,27 @@
 
 Pre-norm blocks (x + attn(LN x), then x + MLP(LN x)), as in GPT-2 / nanoGPT.
 The attention layer stores its weights in nn.MultiheadAttention's layout, so
-`core.attention.attend` — the written-out math — runs on the trained weights;
+`core.attention.multihead.attend` — the written-out math — runs on the trained weights;
 `trace` replays the forward pass through it and keeps every intermediate,
 and a test checks it against the fast path (`F.scaled_dot_product_attention`).
 
 The model maps tokens (B, T) to logits (B, T, V), the interface every model
-in `core.training` shares.
+in `core.attention.training` shares.
 """
 from __future__ import annotations
 
 import copy
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from core.attention.multihead import AttentionSteps, AttentionWeights, attend
+from core.attention.multihead import AttentionSteps, AttentionWeights, attend, closeness
+from core.attention.positional import sinusoidal_torch
+from core.attention.tasks import VOCAB, decode, encode
 from core.device import one_thread
-from core.attention.positional import sinusoidal
-from core.attention.tasks import VOCAB
 
 PE_KINDS = ("learned", "sinusoidal", "none")
 
@@ -90,8 +90,9 @@ class TinyTransformer(nn.Module):
         if cfg.pe == "learned":
             self.pos = nn.Parameter(0.02 * torch.randn(cfg.max_len, cfg.width))
         else:
-            pe = sinusoidal(cfg.max_len, cfg.width) if cfg.pe == "sinusoidal" else np.zeros((cfg.max_len, cfg.width))
-            self.register_buffer("pos", torch.tensor(pe, dtype=torch.float32), persistent=False)
+            pe = (sinusoidal_torch(cfg.max_len, cfg.width, dtype=torch.float32) if cfg.pe == "sinusoidal"
+                  else torch.zeros(cfg.max_len, cfg.width))
+            self.register_buffer("pos", pe, persistent=False)
         self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.layers))
         self.ln_f = nn.LayerNorm(cfg.width)
         self.head = nn.Linear(cfg.width, cfg.vocab)
@@ -167,10 +168,6 @@ def float64_copy(model: nn.Module) -> nn.Module:
     return copy.deepcopy(model).double()
 
 
-def config_dict(cfg: TransformerConfig) -> dict:
-    return asdict(cfg)
-
-
 @dataclass(frozen=True)
 class Analysis:
     """The reader's input through a trained model.
@@ -195,9 +192,6 @@ class Analysis:
 @one_thread()
 def analyse(model: TinyTransformer, ex, causal: bool | None = None, scaled: bool = True) -> Analysis:
     """Greedy answers for an Example, then the attention trace on the stream the model read."""
-    from core.attention.multihead import closeness
-    from core.attention.tasks import decode, encode
-
     full = torch.tensor([encode(ex.full)])
     pred = decode(greedy(model, full, list(ex.slots))[0])
     tr = trace(model, encode(pred[:-1]), causal, scaled)

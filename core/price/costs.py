@@ -7,8 +7,11 @@ C14  fused attention vs a fused recurrent layer at batch 1 over long T: time and
 C16  an LSTM's parameter count (closed form, checked against `nn.LSTM`) and its
      per-step latency at batch 1.
 
-Peak memory is read by core/peak_memory.py (CUDA counters, or the resident high-water
-mark on a Linux CPU).
+Peak memory is read by `core.price.peak_memory` (CUDA counters, or the resident
+high-water mark on a Linux CPU) inside a child process (`core.price.isolated`).
+Every measured point is estimated first (`estimate_*`: bytes and seconds) and
+refused past `PRICE.max_bytes` / `PRICE.max_sweep_s`; each row carries a
+`stable` flag (spread within `PRICE.max_spread` of the median).
 """
 from __future__ import annotations
 
@@ -22,11 +25,11 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 
-from core.timing import sweep as timing
-from core.benchmark import measure
+from core.benchmark import Stats, measure
 from core.config import PRICE
 from core.device import intra_op_threads, resolve, synchronize
 from core.price.peak_memory import peak_bytes
+from core.timing import sweep as timing
 
 BYTES_PER_VALUE = {"float32": 4, "bfloat16": 2, "float16": 2}
 # The seed's figures (seed 002): T → (values it states, as written).
@@ -79,12 +82,13 @@ def size_curve(size: MatrixSize) -> pd.DataFrame:
     top = max(size.T, SEED_FIGURES[-1][0])
     ts = sorted({int(t) for t in np.geomspace(64, top, 40)} | {size.T} | {t for t, _, _ in SEED_FIGURES})
     rows = []
+    # Python ints can pass 2⁶³ (T² · H · L · B · 4 bytes at T = 10⁷ does); the frame holds floats.
     for T in ts:
         one = T * T * size.bytes_per_value
-        rows.append({"T": T, "scope": "one head, one layer, one sequence", "values": T * T, "bytes": one})
+        rows.append({"T": T, "scope": "one head, one layer, one sequence", "values": float(T * T), "bytes": float(one)})
         rows.append({"T": T, "scope": f"× {size.heads} heads × {size.layers} layers × batch {size.batch}",
-                     "values": T * T * size.heads * size.layers * size.batch,
-                     "bytes": one * size.heads * size.layers * size.batch})
+                     "values": float(T * T * size.heads * size.layers * size.batch),
+                     "bytes": float(one * size.heads * size.layers * size.batch)})
     return pd.DataFrame(rows)
 
 
@@ -113,8 +117,58 @@ def _check_T(T: int, bound, estimate: int) -> None:
     if not 1 <= T <= bound.hi:
         raise ValueError(f"T must be between 1 and {bound.hi} ({bound.name}, the app's limit); got {T}")
     if estimate > PRICE.max_bytes:
-        raise ValueError(f"T = {T} would need about {estimate / 2**20:,.0f} MiB in one call "
-                         f"(limit {PRICE.max_bytes / 2**20:,.0f} MiB)")
+        raise ValueError(f"T = {T} would need about {estimate / 2**20:,.0f} MiB in one call, past the memory "
+                         f"limit of {PRICE.max_bytes / 2**20:,.0f} MiB per measurement")
+
+
+def stable(p25: float, median: float, p75: float) -> bool:
+    """Is a measured point's spread small enough to state as a finding (IQR ≤ PRICE.max_spread × median)?"""
+    return median > 0 and (p75 - p25) <= PRICE.max_spread * median
+
+
+# ------------------------------------------------------------------ estimates, before anything runs
+def _call_seconds(flops: float, steps: int = 1) -> float:
+    """A pessimistic single call: FLOPs at PRICE.slow_flops, plus a fixed cost per dependent step."""
+    return flops / PRICE.slow_flops + steps * PRICE.step_s + PRICE.call_s
+
+
+def _point_seconds(call_s: float, repeats: int) -> float:
+    """core.benchmark.measure: two warm-up calls, then ≥ `repeats` blocks lasting ≥ min_run_time together."""
+    return 2 * call_s + max(PRICE.min_run_time, repeats * call_s)
+
+
+def estimate_memory_point(kind: str, T: int) -> tuple[int, float]:
+    """(peak bytes, seconds) of `attention_memory_point` before it runs."""
+    dh = PRICE.mem_head_dim
+    bytes_ = 2 * 4 * T * T if kind == "materialised" else 16 * T * dh
+    return bytes_ + 3 * 4 * T * dh, _point_seconds(_call_seconds(4 * T * T * dh), PRICE.mem_repeats + 1)
+
+
+def estimate_crossover_point(method: str, T: int, d: int) -> tuple[int, float]:
+    """(peak bytes, seconds) of `crossover_point` before it runs (timing plus one peak reading)."""
+    if method == "sdpa":
+        call = _call_seconds(4 * T * T * d + 8 * T * d * d)
+    else:
+        call = _call_seconds(8 * 4 * T * d * d, steps=T)
+    return 4 * T * d * 8, _point_seconds(call, PRICE.repeats) + call
+
+
+def check_sweep(what: str, estimates: list[tuple[int, float]]) -> float:
+    """The sweep's estimated seconds, or a ValueError naming the limit it would pass."""
+    peak = max((b for b, _ in estimates), default=0)
+    total = sum(s for _, s in estimates)
+    if peak > PRICE.max_bytes:
+        raise ValueError(f"{what} would need about {peak / 2**20:,.0f} MiB in one call, past the memory limit "
+                         f"of {PRICE.max_bytes / 2**20:,.0f} MiB per measurement")
+    if total > PRICE.max_sweep_s:
+        raise ValueError(f"{what} would take about {total:,.0f} s, past the limit of {PRICE.max_sweep_s:g} s "
+                         f"for one live sweep; lower the longest T")
+    return total
+
+
+def _time_row(s: Stats) -> dict:
+    return {"median_s": s.median_s, "p25_s": s.p25_s, "p75_s": s.p75_s,
+            "stable": stable(s.p25_s, s.median_s, s.p75_s)}
 
 
 def attention_memory_point(kind: str, T: int, device: str = "cpu", seed: int = 0, threads: int = 1) -> dict:
@@ -146,26 +200,12 @@ def attention_memory_point(kind: str, T: int, device: str = "cpu", seed: int = 0
         work()  # warm-up: one-time buffers and kernel selection are not the T² term
         peaks = [peak_bytes(timed, dev) for _ in range(PRICE.mem_repeats)]
     peak = None if peaks[0] is None else float(np.median(peaks))
+    spread_ok = peak is None or max(peaks) - min(peaks) <= max(PRICE.max_spread * peak, 64 * 1024)
     return {"kind": kind, "label": ATTENTION_KINDS[kind], "T": T, "peak_bytes": peak,
-            "matrix_bytes": 4 * T * T, "median_s": float(np.median(secs))}
+            "matrix_bytes": 4 * T * T, "median_s": float(np.median(secs)), "stable": bool(spread_ok)}
 
 
 # ------------------------------------------------------------------ C14: where the lines cross
-def doubling(t_min: int, t_max: int) -> list[int]:
-    """t_min, 2·t_min, … up to t_max (t_max itself included)."""
-    ts, t = [], t_min
-    while t < t_max:
-        ts.append(t)
-        t *= 2
-    return ts + [t_max]
-
-
-def too_slow(prev_median_s: float | None, growth: float) -> bool:
-    """Would the next doubling of T pass PRICE.max_call_s, if time grows `growth`× per doubling
-    (4 for a T² cost, 2 for a T cost)?"""
-    return prev_median_s is not None and prev_median_s * growth > PRICE.max_call_s
-
-
 def crossover_point(method: str, T: int, d: int, device: str = "cpu", threads: int = 1, seed: int = 0) -> dict:
     """One layer at batch 1 over (1, T, d): median time per call (IQR) and peak extra bytes."""
     if method not in ("sdpa", *PRICE.recurrent.options):
@@ -180,8 +220,7 @@ def crossover_point(method: str, T: int, d: int, device: str = "cpu", threads: i
     with intra_op_threads(threads):
         peak = peak_bytes(work, resolve(device))
     return {"method": method, "label": timing.LABELS[method],
-            "family": "attention" if method == "sdpa" else "recurrent", "T": T,
-            "median_s": s.median_s, "p25_s": s.p25_s, "p75_s": s.p75_s, "peak_bytes": peak}
+            "family": "attention" if method == "sdpa" else "recurrent", "T": T, **_time_row(s), "peak_bytes": peak}
 
 
 @dataclass(frozen=True)
@@ -231,6 +270,10 @@ class EdgeResult:
     p25_s: float
     p75_s: float
     threads: int
+
+    @property
+    def stable(self) -> bool:
+        return stable(self.p25_s, self.median_s, self.p75_s)
 
 
 def lstm_step(layers: int, hidden: int, inputs: int, device: str = "cpu", threads: int = 1,

@@ -5,8 +5,9 @@ import numpy as np
 import pandas as pd
 
 from core.config import PRICE
-from core.price.costs import SEED_CROSSOVER, Crossover, EdgeResult, MatrixSize, lstm_parameters, too_slow
+from core.price.costs import SEED_CROSSOVER, Crossover, EdgeResult, MatrixSize, lstm_parameters
 from core.price.streaming import KINDS, decoder_parameters, token_flops
+from core.price.sweep import time_text
 
 
 def size_text(b: float) -> str:
@@ -17,18 +18,14 @@ def size_text(b: float) -> str:
     return f"{b:,.0f} B"
 
 
-def time_text(s: float) -> str:
-    if s >= 1:
-        return f"{s:.2f} s"
-    return f"{s * 1e3:.3g} ms" if s >= 1e-3 else f"{s * 1e6:.3g} µs"
-
-
-def stop_reason(prev: dict | None, growth: float) -> str | None:
-    """Why a sweep does not measure the next doubling of T after row `prev`, or None to go on."""
-    if not too_slow(prev and prev["median_s"], growth):
-        return None
-    return (f"{prev['label']} was not measured past T = {prev['T']:,}: one call took {time_text(prev['median_s'])}, "
-            f"so the next doubling would pass {PRICE.max_call_s:g} s per call (the app's limit).")
+def unstable_note(df: pd.DataFrame) -> list[str]:
+    """A warning when some points' spread passed the limit: the host's load may have spoiled them."""
+    if "stable" not in df or df["stable"].all():
+        return []
+    bad = int((~df["stable"].astype(bool)).sum())
+    return [f"**The host was busy:** {bad} of {len(df)} point{'s' if len(df) != 1 else ''} spread more than "
+            f"{PRICE.max_spread:.0%} of their median between repeats, so the figures here are rough; trust the "
+            f"shipped reference's conclusion over them."]
 
 
 def _slope(ts, ys) -> float:
@@ -177,18 +174,34 @@ def summary(cross: pd.DataFrame, crossing: Crossover, stream: pd.DataFrame, d: i
     rec = next((m for m in c.columns if m != "sdpa"), None)
     if rec is not None:
         for T in sorted({int(c.index.min()), int(c.index.max())}):
-            rows.append((f"whole sequence, batch 1, T = {T:,} (C14)", time_text(c.loc[T, rec]),
+            rows.append((f"whole sequence at once, batch 1, T = {T:,}", time_text(c.loc[T, rec]),
                          time_text(c.loc[T, "sdpa"]), _winner(c.loc[T, rec], c.loc[T, "sdpa"])))
         where = f"T ≈ {crossing.T:,.0f}" if crossing.T else {"attention_faster": "not within the sweep (attention faster)",
                                                             "attention_slower": "below the sweep (recurrence faster)"}[crossing.status]
-        rows.append(("lines cross (C14; seed: ~2k)", "faster above", "faster below", where))
+        rows.append(("where the time lines cross (the seed says ~2k)", "faster above", "faster below", where))
     s = stream.pivot_table(index="T", columns="kind", values="median_s")
     T = int(s.index.max())
-    rows.append((f"next token after {T:,} tokens (C15)", time_text(s.loc[T, "lstm"]),
+    rows.append((f"next token of a stream, after {T:,} tokens", time_text(s.loc[T, "lstm"]),
                  f"{time_text(s.loc[T, 'kv_cache'])} (KV cache)", _winner(s.loc[T, "lstm"], s.loc[T, "kv_cache"])))
-    rows.append((f"state kept after {T:,} tokens (C15)", size_text(8 * d), size_text(8 * T * d),
+    rows.append((f"state kept between tokens, after {T:,}", size_text(8 * d), size_text(8 * T * d),
                  _winner(8 * d, 8 * T * d)))
     dec = decoder_parameters(edge.hidden, edge.layers)
-    rows.append((f"parameters, {edge.layers} layers of width {edge.hidden} (C16)", f"{edge.params:,}", f"{dec:,}",
+    rows.append((f"parameters, {edge.layers} layers of width {edge.hidden}", f"{edge.params:,}", f"{dec:,}",
                  _winner(edge.params, dec)))
     return pd.DataFrame(rows, columns=["situation", "recurrence (measured)", "attention (measured)", "wins here"])
+
+
+def claim(crossing: Crossover, cross: pd.DataFrame, stream: pd.DataFrame, device: str) -> str:
+    """The page's punchline in one sentence: where each side wins, from the crossover and streaming rows."""
+    rec = cross.loc[cross["method"] != "sdpa", "label"].iloc[0]
+    s = stream.pivot_table(index="T", columns="kind", values="median_s")
+    T = int(s.index.max())
+    tail = (f"recurrence on the next token of a stream ({time_text(s.loc[T, 'lstm'])} vs "
+            f"{time_text(s.loc[T, 'kv_cache'])} after {T:,} tokens) and on the state it keeps")
+    if crossing.status == "crossed":
+        head = f"attention on whole sequences up to T ≈ {crossing.T:,.0f} tokens, {rec} beyond; "
+    elif crossing.status == "attention_faster":
+        head = f"attention on whole sequences up to T = {int(cross['T'].max()):,} (the longest measured); "
+    else:
+        head = f"{rec} on whole sequences at every T measured; "
+    return f"Where each side wins on this {device} at batch 1: {head}{tail}."

@@ -8,13 +8,16 @@
           glibc's mmap and trim thresholds are lowered and free heap pages returned
           first (see _fresh_pages), so a reused resident page cannot hide an allocation.
           Resolution: one 4 KiB page.
-Other threads of the same process allocating at the same moment add to the figure;
-callers hold core.benchmark.TIMING_LOCK so no other measurement runs meanwhile.
+Both steps change the whole process (its high-water mark, its allocator), so the
+app never calls `peak_bytes` in the server: `core.price.isolated.Worker` runs the
+measurements in a child interpreter. Other threads of the same process
+allocating at the same moment would add to the figure; the child runs nothing else.
 """
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,12 +40,20 @@ def memory_probe(device_type: str) -> Probe:
         return Probe(True, "torch.cuda.max_memory_allocated after reset_peak_memory_stats")
     if device_type != "cpu":
         return Probe(False, f"no peak-memory counter is read on {device_type}")
+    # Looked at, not written: writing clear_refs would reset this process's own high-water mark.
+    if not os.access("/proc/self/clear_refs", os.W_OK):
+        return Probe(False, "the kernel's resident high-water mark cannot be reset here (no /proc/self/clear_refs)")
     try:
-        _clear_refs()
         _status_bytes("VmHWM"), _status_bytes("VmRSS")
     except (OSError, ValueError) as e:
-        return Probe(False, f"/proc/self/clear_refs or VmHWM is not usable here ({type(e).__name__}: {e})")
-    return Probe(True, "resident high-water mark (VmHWM) after resetting it via /proc/self/clear_refs")
+        return Probe(False, f"the resident high-water mark is not readable here ({type(e).__name__}: {e})")
+    return Probe(True, "the resident high-water mark (VmHWM), reset before each call, in a separate process")
+
+
+def probe_dict(device_type: str) -> dict:
+    """`memory_probe` as a dict, for the measuring child process to report."""
+    probe = memory_probe(device_type)
+    return {"available": probe.available, "how": probe.how}
 
 
 def _clear_refs() -> None:

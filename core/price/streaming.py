@@ -135,5 +135,14 @@ def stream_point(kind: str, T: int, d: int, device: str = "cpu", threads: int = 
         torch.manual_seed(seed)
         work = _work(kind, T, d, PRICE.attn_heads, dev)
     s = measure(work, threads, PRICE.min_run_time, PRICE.repeats)
+    stable = s.median_s > 0 and s.p75_s - s.p25_s <= PRICE.max_spread * s.median_s
     return {"kind": kind, "label": KINDS[kind], "T": T, "median_s": s.median_s, "p25_s": s.p25_s,
-            "p75_s": s.p75_s, "state_bytes": state_bytes(kind, T, d)}
+            "p75_s": s.p75_s, "stable": bool(stable), "state_bytes": state_bytes(kind, T, d)}
+
+
+def estimate_point(kind: str, T: int, d: int) -> tuple[int, float]:
+    """(bytes, seconds) of `stream_point` before it runs: FLOPs at PRICE.slow_flops plus fixed costs."""
+    call = token_flops(kind, T, d) / PRICE.slow_flops + PRICE.call_s * (3 if kind != "lstm" else 1)
+    kept = state_bytes("kv_cache", T, d) if kind != "lstm" else 0
+    work = 4 * (T + 1) * 4 * d * (2 if kind == "recompute" else 0)
+    return kept + work, 2 * call + max(PRICE.min_run_time, PRICE.repeats * call)
