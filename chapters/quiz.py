@@ -56,6 +56,7 @@ def reveal(q: quiz.Question, i: int) -> None:
 
 layout.header("Quiz: predict, then see it computed")
 answers = st.session_state.setdefault(KEY, {})
+guesses = st.session_state.setdefault("_quiz_guesses", {})   # uncommitted guesses survive a page switch
 score_box = st.empty()
 st.caption("Commit a guess, then the app computes the answer — several of them live, with the chart that shows it.")
 for i, q in enumerate(quiz.QUESTIONS, start=1):
@@ -65,11 +66,11 @@ for i, q in enumerate(quiz.QUESTIONS, start=1):
             reveal(q, i)
             continue
         if q.options:
-            st.radio("Your guess", range(len(q.options)), index=None, key=f"quiz_in_{q.slug}",
-                     format_func=lambda k, q=q: q.options[k])
+            guesses[q.slug] = st.radio("Your guess", range(len(q.options)), index=guesses.get(q.slug),
+                                       key=f"quiz_in_{q.slug}", format_func=lambda k, q=q: q.options[k])
         else:
-            st.number_input("Your guess", min_value=0.0, value=None, key=f"quiz_in_{q.slug}",
-                            placeholder="a number", format="%g")
+            guesses[q.slug] = st.number_input("Your guess", min_value=0.0, value=guesses.get(q.slug),
+                                              key=f"quiz_in_{q.slug}", placeholder="a number", format="%g")
         st.button("Commit my guess", key=f"quiz_go_{q.slug}", on_click=commit, args=(q,), icon=":material/lock:")
         if st.session_state.get(f"quiz_msg_{q.slug}"):
             st.info(st.session_state[f"quiz_msg_{q.slug}"])

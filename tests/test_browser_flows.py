@@ -24,14 +24,8 @@ PER_KIND = 2          # controls of each kind changed per page (bounded: each ch
 TIMEOUT = 240_000
 
 # Pages whose failure here is a chapter bug reported to its owner (kept out until fixed).
-KNOWN: dict[str, str] = {
-    "chapters/overview.py": "unresolved: after setting the seed to 5 and switching to Attention's price through the "
-                            "sidebar, the seed box read 0 (two runs on a load-25..50 host); a manual repro kept 5",
-    "chapters/attention_maps.py": "chapter bug: a TypeError exception element after the generic interactions "
-                                  "(text input 'abc 123' + Enter, then selectbox/slider/radio changes)",
-    "chapters/scan.py": "the copied URL (…/scan?…&s_sec=gradients&…) opened in a fresh context showed no section "
-                        "radio/segmented control at all (snapshot {} vs {'radio0': -1, 'seg0': 'gradients'})",
-}
+KNOWN: dict[str, str] = {}
+
 
 SNAPSHOT = """() => {
   const m = document.querySelector("[data-testid='stMain']");
@@ -133,12 +127,7 @@ WIDEST = """() => {
 }"""
 
 FIRST_SCREEN_KNOWN: dict[str, str] = {
-    "chapters/overview.py": "unresolved: after setting the seed to 5 and switching to Attention's price through the "
-                            "sidebar, the seed box read 0 (two runs on a load-25..50 host); a manual repro kept 5",
-    "chapters/attention_maps.py": "chapter bug: a TypeError exception element after the generic interactions "
-                                  "(text input 'abc 123' + Enter, then selectbox/slider/radio changes)",
-    "chapters/scan.py": "the copied URL (…/scan?…&s_sec=gradients&…) opened in a fresh context showed no section "
-                        "radio/segmented control at all (snapshot {} vs {'radio0': -1, 'seg0': 'gradients'})",
+    "chapters/quiz.py": "the quiz asks for a guess first; its chart comes with the computed answer",
 }
 IDS = [p.url_path or "overview" for p in PAGES]
 

@@ -50,7 +50,9 @@ def _lines_and_points(chart: alt.Chart, x, y, color, dash, tooltip) -> alt.Layer
 
 
 def _with_source(df: pd.DataFrame) -> pd.DataFrame:
-    return df if "source" in df else df.assign(source=LIVE)
+    """`source` (live unless named) and `stable` ("not recorded" for rows from before the flag existed)."""
+    df = df if "source" in df else df.assign(source=LIVE)
+    return df if "stable" in df else df.assign(stable="not recorded")
 
 
 def _rules(values: list[tuple[float, str]], color: str = INK) -> alt.Chart:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from core.attention import charts as acharts
 from core.attention import multihead, positional, tasks, training, transformer
+from core.attention import order as permutation
 from core.chart_style import palette
 from core.story.scene import TALK_HEIGHT, Scene, SceneData, run_meta, talk
 
@@ -50,7 +51,7 @@ def _example():
 def _order() -> SceneData:
     started = time.monotonic()
     model, ex = training.load_task_model(TASK), _example()
-    perm = positional.permutation_test(model, tasks.encode(ex.tokens), 0)
+    perm = permutation.permutation_test(model, tasks.encode(ex.tokens), 0)
     df = perm.table.rename(columns={"max |difference|": "difference"})
     pick = {"no_pe": df["difference"].iloc[0], "pe": df["difference"].iloc[2], "rnn": df["difference"].iloc[3]}
     v = {"T": len(ex.tokens), "moved": perm.moved, "pe_kind": model.cfg.pe} | pick

@@ -15,7 +15,7 @@ from core.timing import charts as tcharts
 from core.timing import notes as tnotes
 from core.timing import seed_snippet
 from core.timing import results as timing_io
-from core.timing import sweep
+from core.timing import fit, sweep
 from core.assets import REFERENCE as REFERENCE_DIR
 from core.gradients.notes import ten_to
 
@@ -50,7 +50,7 @@ def _reference() -> SceneData:
 
 def _summarise(df: pd.DataFrame, peak: float | None, meta: dict, B: int = SPEC.B, d: int = SPEC.d) -> SceneData:
     last = df[df["T"] == df["T"].max()].set_index("method")
-    slopes = sweep.slopes(df, d, B).set_index("method")["measured_slope"]
+    slopes = fit.slopes(df, d, B).set_index("method")["measured_slope"]
     values = {"T": int(last["T"].iloc[0]), "loop_ms": last.loc["rnncell_loop", "median_s"] * 1e3,
               "attn_ms": last.loc["sdpa", "median_s"] * 1e3, "loop_steps": int(last.loc["rnncell_loop", "sequential_steps"]),
               "attn_steps": int(last.loc["sdpa", "sequential_steps"]), "loop_slope": slopes.get("rnncell_loop"),
