@@ -4,7 +4,7 @@ from pathlib import Path
 import streamlit as st
 
 from core.overview import charts, summary
-from ui import layout, measured
+from ui import export, layout, measured
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,7 +40,8 @@ st.title("Why Transformers Replaced RNNs")
 layout.claim(summary.headline(ref))
 chart_col, chapters_col = st.columns([3, 2], gap="medium")
 with chart_col:
-    st.altair_chart(charts.bottleneck(summary.chart_frame(ref)), width="stretch")
+    export.show_chart(charts.bottleneck(summary.chart_frame(ref)), summary.chart_frame(ref), page="overview",
+                      name="time_per_call", settings={"source": "shipped"}, key="ov_main")
 with chapters_col:
     for page, title, what in [c for c in CHAPTERS if (ROOT / c[0]).exists()]:
         st.page_link(page, label=f"**{title}**", icon=":material/arrow_forward:")

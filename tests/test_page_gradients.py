@@ -19,9 +19,8 @@ def notice(at) -> str:
 
 
 def claim(at) -> str:
-    """The claim sentence (layout.claim: one bold line)."""
-    return next(m.value for m in at.markdown if m.value.startswith("**") and m.value.endswith("**")
-                and m.value.count("**") == 2)
+    """The claim sentence (layout.claim: one h4 line), without its markup."""
+    return next(m.value[5:] for m in at.markdown if m.value.startswith("#### "))
 
 
 def charts(at) -> list[dict]:
