@@ -24,7 +24,12 @@ PER_KIND = 2          # controls of each kind changed per page (bounded: each ch
 TIMEOUT = 240_000
 
 # Pages whose failure here is a chapter bug reported to its owner (kept out until fixed).
-KNOWN: dict[str, str] = {}
+KNOWN: dict[str, str] = {
+    "chapters/attention_maps.py": "open defect: after typing a sequence + Enter the page can drop back to the "
+                                  "'Every head' view, so the snapshot after a page switch differs",
+    "chapters/quiz.py": "open defect: an uncommitted guess is not restored after a page switch in the browser",
+    "chapters/talk.py": "talk mode keeps its scene in the URL, not in widgets; its own browser test covers it",
+}
 
 
 SNAPSHOT = """() => {
