@@ -162,7 +162,7 @@ async def leakage(res: list[dict], limit_s: float) -> None:
     await a.wait_for_timeout(1500)
     leaked = []
     for r in res[:-1]:
-        sl = r["page"].locator("[data-testid='stMain'] [data-testid='stSlider'] [role='slider']")
+        sl = r["page"].locator("[data-testid='stMain'] [data-testid='stSlider'] input[type='range']")
         if await sl.count():                      # a rerun of the other session
             await sl.first.focus()
             await sl.first.press("ArrowLeft")
@@ -206,7 +206,7 @@ async def soak_phase(base: str, sampler: Sampler, reruns: int, fresh: int, max_s
                             if "timing" in pg.url_path else f"{base}/{pg.url_path}")
             await page.wait_for_selector(READY, timeout=300_000)
             t_page = time.perf_counter()
-            sl = page.locator("[data-testid='stMain'] [data-testid='stSlider'] [role='slider']")
+            sl = page.locator("[data-testid='stMain'] [data-testid='stSlider'] input[type='range']")
             for i in range(reruns):
                 if time.perf_counter() - t_page > budget:
                     break

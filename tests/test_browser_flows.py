@@ -36,7 +36,7 @@ PRIVATE: dict[str, str] = {
 SNAPSHOT = """() => {
   const m = document.querySelector("[data-testid='stMain']");
   const out = {};
-  m.querySelectorAll("[data-testid='stSlider'] [role='slider']").forEach((e, i) => out['slider' + i] = e.getAttribute('aria-valuenow'));
+  m.querySelectorAll("[data-testid='stSlider'] input[type='range']").forEach((e, i) => out['slider' + i] = e.value);
   m.querySelectorAll("[role='radiogroup']").forEach((g, i) => {
     const r = [...g.querySelectorAll("input[type='radio']")].findIndex(x => x.checked); out['radio' + i] = r; });
   m.querySelectorAll("[data-testid='stCheckbox'] input").forEach((e, i) => out['check' + i] = e.checked);
@@ -85,11 +85,14 @@ def interact(page) -> list[str]:
         box.press("Enter")
         settle(page)
         done.append(f"selectbox {i}")
-    sliders = main.locator("[data-testid='stSlider'] [role='slider']").locator("visible=true")
+    # Streamlit 1.67's slider is a react-aria <input type="range"> (visually hidden) inside stSlider
+    sliders = main.locator("[data-testid='stSlider']").locator("visible=true")
     for i in range(min(PER_KIND, sliders.count())):
-        sliders.nth(i).focus()
-        sliders.nth(i).press("ArrowLeft" if sliders.nth(i).get_attribute("aria-valuenow") ==
-                             sliders.nth(i).get_attribute("aria-valuemax") else "ArrowRight")
+        knob = sliders.nth(i).locator("input[type='range']").first
+        if knob.is_disabled():
+            continue
+        knob.focus()
+        knob.press("ArrowLeft" if knob.input_value() == knob.get_attribute("max") else "ArrowRight")
         settle(page)
         done.append(f"slider {i}")
     radios = main.locator("[role='radiogroup']").locator("visible=true")

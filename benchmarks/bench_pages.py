@@ -1,0 +1,149 @@
+"""Per page on a running server, in real headless Chromium at 1280×720 (issue 9's speed goals).
+
+    python benchmarks/bench_pages.py [--port 8671] [--reps 3] [--burn]
+
+For every page: seconds from opening it in a fresh browser context to its first chart painted
+(the first visit on the server, then `--reps` fresh visitors more: p50 and max), and seconds for
+a default-scale control change to redraw (the first slider in the main area nudged one step
+with the keyboard, until the app is idle again with a chart on screen; p50 over the reps).
+Then the server's resident memory after every page has been visited. `--burn` runs the same
+with a CPU-burning process pinned beside the server (one core busy, as on a shared host).
+The Timing lab's live sweep is left to run in the background of its own session: its first
+chart is the shipped reference and is what this measures. Loopback only; every figure is
+printed with the load average it was measured under.
+
+Goals (2-core CPU, idle): main chart ≤ 1.5 s, control change ≤ 1 s, RSS < 1 GB.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.browser import ARGS, CHROMIUM  # noqa: E402
+from tests.urlkeys import pages  # noqa: E402
+
+CHART = ".vega-embed canvas, .vega-embed svg"
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def rss_mb(pid: int) -> float:
+    total = 0.0
+    for p in [pid, *_children(pid)]:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+        except OSError:
+            pass
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(k) for k in kids] + [g for k in kids for g in _children(int(k))]
+
+
+def serve(port: int) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(240):
+        try:
+            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).status == 200:
+                return proc
+        except OSError:
+            time.sleep(0.25)
+    proc.kill()
+    raise SystemExit("the server did not become healthy in 60 s")
+
+
+def first_chart(browser, url: str) -> tuple[float, object]:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = ctx.new_page()
+    t0 = time.perf_counter()
+    page.goto(url)
+    page.wait_for_selector(CHART, timeout=180_000)
+    return time.perf_counter() - t0, page
+
+
+def control_change(page) -> float | None:
+    """Nudge the first slider of the main area; seconds until idle again with a chart drawn."""
+    page.wait_for_selector(IDLE, timeout=180_000)
+    sliders = page.locator("[data-testid='stMain'] [data-testid='stSlider']").locator("visible=true")
+    if not sliders.count():
+        return None
+    s = sliders.first.locator("input[type='range']").first     # react-aria's (visually hidden) input
+    key = "ArrowLeft" if s.input_value() == s.get_attribute("max") else "ArrowRight"
+    s.focus()
+    t0 = time.perf_counter()
+    s.press(key)
+    try:
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='running']", timeout=1500)
+    except Exception:  # noqa: BLE001 - a fragment rerun can finish before we look
+        pass
+    page.wait_for_selector(IDLE, timeout=180_000)
+    page.wait_for_selector(CHART, timeout=180_000)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, default=8671)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--burn", action="store_true", help="a CPU-burning process on one core beside the server")
+    a = ap.parse_args()
+    burner = None
+    if a.burn:
+        burner = subprocess.Popen(["taskset", "-c", "0", sys.executable, "-c", "while True: pass"])
+    server = serve(a.port)
+    base = f"http://127.0.0.1:{a.port}"
+    rows = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            for pg in pages():
+                if pg.url_path == "quiz":
+                    continue          # no chart before a guess is committed
+                url = f"{base}/{pg.url_path}"
+                first, page = first_chart(browser, url)
+                page.context.close()
+                again, changes = [], []
+                for _ in range(a.reps):
+                    t, page = first_chart(browser, url)
+                    again.append(t)
+                    c = control_change(page)
+                    if c is not None:
+                        changes.append(c)
+                    page.context.close()
+                load = os.getloadavg()[0]
+                rows.append((pg.title, first, again, changes, load))
+                ch = f"{statistics.median(changes):5.2f} s" if changes else "  (no slider)"
+                print(f"{pg.title:26s} first visit {first:5.2f} s | fresh visitors p50 {statistics.median(again):5.2f} "
+                      f"max {max(again):5.2f} s | control change p50 {ch} | load {load:.1f}", flush=True)
+            browser.close()
+        print(f"server resident memory after every page: {rss_mb(server.pid):.0f} MB (goal < 1024 MB)")
+        worst = max(max(r[2]) for r in rows)
+        print(f"slowest fresh visitor to a main chart: {worst:.2f} s (goal ≤ 1.5 s idle, ≤ 3 s busy)"
+              + ("  [with a CPU burner on core 0]" if a.burn else ""))
+    finally:
+        server.terminate()
+        if burner:
+            burner.kill()
+
+
+if __name__ == "__main__":
+    main()
