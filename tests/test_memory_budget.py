@@ -136,3 +136,16 @@ def test_page_at_its_limits_stays_under_budget_or_refuses(page):
             said = "after a message: " + r["messages"][0][:120] if refused else "with no refusal"
             bad.append(f"{r['link']}: {r['extra'] / 2**20:,.0f} MiB extra, {said}")
     assert not bad, "\n".join(bad)
+
+
+def test_one_refusal_shape_for_both_pages():
+    """Gradients and memory refuse through the floor's one helper: an Estimate against a RequestBudget."""
+    import pytest as _pt
+
+    from core.bounds import BudgetError, Estimate, RequestBudget
+    from core.gradients import estimate
+    from core.memory import setup
+    assert estimate.Estimate is setup.Estimate is Estimate
+    assert (Estimate(3, 1.0) + Estimate(5, 2.0)) == Estimate(5, 3.0)
+    with _pt.raises(BudgetError, match=r"about 2\.0 GiB and 30 s; .*at most 1 GiB of memory and 20 s.*Fewer"):
+        RequestBudget().check("It", Estimate(2 * 1024**3, 30.0), "Fewer fit.")
