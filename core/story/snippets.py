@@ -35,20 +35,21 @@ def _program(imports: dict[str, str], lines: list[str], frame: str) -> str:
     return head + "\n" + "".join(f"{line}\n" for line in lines) + f"print(({frame}).to_csv(index=False))\n"
 
 
-def _setup(setup) -> dict[str, str]:
-    """The import a frozen settings object's repr needs (`GradientSetup(T=200, ...)`)."""
-    return {type(setup).__module__: type(setup).__name__}
+def _merge(imports: dict[str, str], setup) -> dict[str, str]:
+    """`imports` plus the class a frozen settings object's repr names (`GradientSetup(T=200, ...)`)."""
+    module, name = type(setup).__module__, type(setup).__name__
+    return imports | {module: f"{imports[module]}, {name}" if module in imports else name}
 
 
 def jacobian_product(setup, kind: str) -> str:
     """Vanishing gradients, the Jacobian product: ‖∏ J‖ and the step spectra per distance."""
-    return _program({"core.gradients.jacobians": "bounded_jacobian_view"} | _setup(setup),
+    return _program(_merge({"core.gradients.jacobians": "bounded_jacobian_view"}, setup),
                     [f"view = bounded_jacobian_view({setup!r}, {kind!r})"], "view.frame")
 
 
 def phase(setup, kind: str) -> str:
     """Vanishing gradients, the phase diagram: the horizon at every ρ of the grid."""
-    return _program({"core.gradients.jacobians": "phase_diagram"} | _setup(setup), [],
+    return _program(_merge({"core.gradients.jacobians": "phase_diagram"}, setup), [],
                     f"phase_diagram({setup!r}, {kind!r})")
 
 
@@ -64,20 +65,20 @@ def clipping(rho: float, clip: float, seed: int) -> str:
 
 def memory_steps(setup) -> str:
     """Fixed-size memory, the trajectory: per step, both models' PC scores, ‖h_t‖, saturation, cosine."""
-    return _program({"core.memory.charts": "steps_frame", "core.memory.setup": "run_trajectory"} | _setup(setup),
+    return _program(_merge({"core.memory.charts": "steps_frame", "core.memory.setup": "run_trajectory"}, setup),
                     [f"trajectory, note = run_trajectory({setup!r})"], "steps_frame(trajectory)")
 
 
 def memory_forgetting(setup, part: str) -> str:
     """Fixed-size memory, forgetting: the sensitivity curves (`part` "sensitivity") or the probes ("probe")."""
     frame = "sensitivity" if part == "sensitivity" else "probes.accuracy"
-    return _program({"core.memory.setup": "run_forgetting"} | _setup(setup),
+    return _program(_merge({"core.memory.setup": "run_forgetting"}, setup),
                     [f"sensitivity, probes = run_forgetting({setup!r})"], frame)
 
 
 def memory_sizes(setup) -> str:
     """Fixed-size memory, a bigger state: probe accuracy vs k at every state size N."""
-    return _program({"core.memory.setup": "run_sizes"} | _setup(setup), [], f"run_sizes({setup!r})")
+    return _program(_merge({"core.memory.setup": "run_sizes"}, setup), [], f"run_sizes({setup!r})")
 
 
 def seq2seq_accuracy() -> str:
@@ -95,7 +96,7 @@ def seq2seq_alignment(variant: str, source: tuple[int, ...]) -> str:
 
 def price_sweep(spec, isolated: bool = True) -> str:
     """Attention's price, a live sweep: re-measures on your machine (timings differ; the grid is the page's)."""
-    imports = {"pandas": "DataFrame", "core.price.sweep": "Row"} | _setup(spec)
+    imports = _merge({"pandas": "DataFrame", "core.price.sweep": "Row"}, spec)
     if not isolated:
         return _program(imports, [f"rows = [e.row for e in {spec!r}.run() if isinstance(e, Row)]"], "DataFrame(rows)")
     return _program(imports | {"core.price.isolated": "Worker"},
