@@ -19,8 +19,6 @@ def checked(page, label: str) -> bool:
     return page.locator("[data-testid='stRadio'] label", has_text=label).first.locator("input").is_checked()
 
 
-@pytest.mark.xfail(strict=False, reason="open defect: failed once in the full browser run (2026-12-01) while the "
-                   "app-wide flow test's first-screen check passed on both pages; not yet diagnosed")
 @pytest.mark.parametrize("path", ["gradients", "memory"])
 def test_first_screen_has_a_chart_and_nothing_overflows(server, browser, path):
     page = open_page(browser, f"{server}/{path}", 1280, 720, timeout_ms=SLOW)
