@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from core.config import GRADIENT_MODELS
 from core.gradients import charts, notes
 from core.gradients.clipping import BASELINE_LOSS, clipping_run
 from core.gradients.jacobians import bounded_jacobian_view, phase_diagram
@@ -43,7 +44,8 @@ def refused(err: ValueError) -> None:
 
 def settings(setup: GradientSetup, **extra) -> dict:
     """The key settings a file name carries."""
-    return {"models": ",".join(setup.models), "T": setup.T, "N": setup.n_hidden, "rho": setup.rho, **extra}
+    models = "all" if set(setup.models) == set(GRADIENT_MODELS) else ",".join(setup.models)
+    return {"models": models, "T": setup.T, "N": setup.n_hidden, "rho": setup.rho, **extra}
 
 
 def decay(setup: GradientSetup, band: pd.DataFrame, marks: pd.DataFrame, wrt: str) -> None:
