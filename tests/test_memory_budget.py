@@ -113,9 +113,6 @@ def measure(script: str, links: list[dict]) -> list[dict]:
 
 # Pages whose estimates have not landed on main yet (reported to their owners).
 KNOWN: dict[str, str] = {
-    "chapters/attention_price.py": "chapter bug (issue 10 item 5): at its limits, and at p_T=10000000&p_H=128&p_L=128"
-                                   "&p_B=3, attention_price.py:98 show(charts.matrix_size(...)) raises "
-                                   "StreamlitDataframeConversionError: Python int too large to convert to C long",
     "chapters/timing_lab.py": "not verified: with the default view as the baseline the child exceeded its bound "
                               "(a live default sweep under AppTest on a load-40 host); the baseline is now the small "
                               "link (urlkeys.CHEAP) — remove this skip once it is seen to pass",
