@@ -4,9 +4,11 @@ import streamlit as st
 from core.config import PRICE as L
 from core.config import IntBound
 from core.device import describe
-from core.price import charts, costs, notes, plan, shipped
+from core.price import charts, costs, notes
+from core.story import snippets
 from core.timing.sweep import LABELS
-from ui import layout, live, sidebar
+from ui import layout, price_view as view, sidebar
+from ui.export import show_chart
 from ui.params import Param, push_to_url, show_messages, slider, sync_from_url
 
 SECTIONS = {"matrix": "The T × T matrix", "memory": "Peak memory", "cross": "Where the lines cross",
@@ -21,31 +23,14 @@ TOP = [Param("p_view", L.view), Param("p_threads", IntBound("threads", 1, max(2,
 ss = st.session_state
 
 
-@st.cache_resource(max_entries=1)
-def _shipped() -> shipped.Shipped:
-    return shipped.load()
-
-
-def params() -> plan.PriceParams:
-    return plan.PriceParams(T=ss.p_T, heads=ss.p_H, layers=ss.p_L, batch=ss.p_B, dtype=ss.p_dtype, mem_t_max=ss.p_mem,
-                            recurrent=ss.p_rec, d=ss.p_d, cross_t_max=ss.p_cross, ctx_max=ss.p_ctx,
-                            lstm_layers=ss.p_layers, lstm_hidden=ss.p_hidden, lstm_input=ss.p_in,
-                            threads=ss.p_threads, seed=sidebar.seed(), device=sidebar.device(), view=ss.p_view)
-
-
-def measured(section: str, spec, keys: tuple, chart, stem: str, isolated: bool = True):
-    """The shipped reference (when it was measured with the same `keys`), then this server's sweep over it."""
-    ref = getattr(SHIP, section) if SHIP.matches(section, plan.spec_dict(spec), keys) else None
-    rows, both, stopped = live.refine(spec, ref, chart, ss.p_live, isolated)
-    if ref is not None:
-        st.caption(f"Dashed: the shipped reference ({SHIP.where}); solid: this server, now.")
-    layout.downloads(both, stem, f"p_dl_{stem}", {"device": INFO.name, "threads": spec.threads, "seed": P.seed})
-    return rows, stopped
+def measured(section: str, spec, keys: tuple, chart, name: str, isolated: bool = True):
+    meta = {"device": INFO.name, "threads": spec.threads, "seed": P.seed}
+    return view.measured(SHIP, section, spec, keys, chart, name, meta, isolated)
 
 
 layout.header("Attention's price", "price")
 messages = sync_from_url(TOP + MATRIX + MEMORY + CROSS + STREAM + EDGE)
-SHIP, INFO, P = _shipped(), describe(sidebar.device()), params()
+SHIP, INFO, P = view.shipped_results(), describe(sidebar.device()), view.params()
 crossing = costs.crossover(SHIP.crossover)
 layout.claim(notes.claim(crossing, SHIP.crossover, SHIP.stream, INFO.kind.upper()))
 st.caption(f"Measured when the app was built ({SHIP.where}; {SHIP.meta['unstable_points']} of "
@@ -67,10 +52,10 @@ def matrix() -> None:
     push_to_url(MATRIX)
     size, seeds = costs.matrix_size(ss.p_T, ss.p_H, ss.p_L, ss.p_B, ss.p_dtype), costs.seed_check()
     memory, curve = costs.device_memory_bytes(P.device), costs.size_curve(size)
-    with chart:
-        st.altair_chart(charts.matrix_size(curve, seeds, size.T, size.bytes_per_value, memory, INFO.kind.upper()),
-                        width="stretch")
-        layout.downloads(curve, "price_matrix", "p_dl_matrix", {"device": INFO.name})
+    show_chart(charts.matrix_size(curve, seeds, size.T, size.bytes_per_value, memory, INFO.kind.upper()), curve,
+               page="price", name="matrix", key="p_matrix", where=chart, meta={"device": INFO.name},
+               settings={"T": size.T, "H": ss.p_H, "L": ss.p_L, "B": ss.p_B, "dtype": ss.p_dtype},
+               snippet=snippets.matrix_size(ss.p_T, ss.p_H, ss.p_L, ss.p_B, ss.p_dtype))
     st.markdown(r"Values held: $T^2 \cdot H \cdot L \cdot B$; bytes: that $\times$ the bytes per value.")
     layout.notice(notes.calculator_notes(size, seeds, ss.p_dtype, memory, INFO.kind.upper()))
 
@@ -87,7 +72,7 @@ def memory() -> None:
         _live_toggle()
     push_to_url(MEMORY + TOP[1:])
     with chart:
-        mem, stopped = measured("memory", params().memory, ("t_max",), charts.measured_memory, "price_memory")
+        mem, stopped = measured("memory", view.params().memory, ("t_max",), charts.measured_memory, "memory")
     layout.notice(notes.memory_notes(mem) + notes.unstable_note(mem) + stopped)
 
 
@@ -99,12 +84,13 @@ def cross() -> None:
         slider(CROSS[2], "Longest $T$")
         _live_toggle()
     push_to_url(CROSS + TOP[1:])
-    p = params()
+    p = view.params()
     with chart:
         df, stopped = measured("crossover", p.crossover, ("recurrent", "d", "threads"),
                                lambda f: charts.crossover_time(f, costs.crossover(f).T, costs.SEED_CROSSOVER),
-                               "price_crossover")
-    st.altair_chart(charts.crossover_memory(df), width="stretch")
+                               "crossover")
+    show_chart(charts.crossover_memory(df), df, page="price", name="crossover_memory", key="p_cross_mem",
+               settings={"recurrent": p.recurrent, "d": p.d}, snippet=snippets.price_sweep(p.crossover))
     layout.notice(notes.crossover_notes(df, costs.crossover(df), p.d, INFO.kind.upper(), p.threads, stopped)
                   + notes.unstable_note(df))
 
@@ -115,13 +101,15 @@ def stream() -> None:
         slider(STREAM[0], "Longest context")
         _live_toggle()
     push_to_url(STREAM + TOP[1:])
+    p = view.params()
     with chart:
-        df, stopped = measured("stream", params().stream, ("d", "threads"), charts.stream_latency,
-                               "price_streaming", isolated=False)
-    st.altair_chart(charts.stream_state(df), width="stretch")
+        df, stopped = measured("stream", p.stream, ("d", "threads"), charts.stream_latency, "streaming",
+                               isolated=False)
+    show_chart(charts.stream_state(df), df, page="price", name="stream_state", key="p_stream_state",
+               settings={"d": p.d}, snippet=snippets.price_sweep(p.stream, isolated=False))
     st.caption("LSTM step: one nn.LSTM step, state (h, c). KV cache: a decoder layer (attention + MLP) whose new "
                "token reads T cached keys and values. No cache: the same layer re-running all T + 1 tokens.")
-    layout.notice(notes.stream_notes(df, params().d) + notes.unstable_note(df) + stopped)
+    layout.notice(notes.stream_notes(df, p.d) + notes.unstable_note(df) + stopped)
 
 
 def edge() -> None:
@@ -131,22 +119,14 @@ def edge() -> None:
         st.number_input("Hidden units $N$", L.lstm_hidden.lo, L.lstm_hidden.hi, key="p_hidden")
         st.number_input("Input size $I$", L.lstm_input.lo, L.lstm_input.hi, key="p_in")
     push_to_url(EDGE)
-    spec = params().edge
+    spec = view.params().edge
     pc = costs.params_curve(spec.layers, spec.inputs, spec.hidden)
-    with chart:
-        st.altair_chart(charts.lstm_params(pc, spec.hidden, costs.lstm_parameters(spec.layers, spec.hidden, spec.inputs),
-                                           L.seed_params), width="stretch")
+    show_chart(charts.lstm_params(pc, spec.hidden, costs.lstm_parameters(spec.layers, spec.hidden, spec.inputs),
+                                  L.seed_params), pc, page="price", name="lstm_params", key="p_lstm", where=chart,
+               settings={"layers": spec.layers, "I": spec.inputs, "N": spec.hidden},
+               snippet=snippets.lstm_params(spec.layers, spec.inputs, spec.hidden))
     st.markdown(r"Parameters: $\sum_l 4N(I_l + N) + 8N$, with $I_1 = I$ and $I_l = N$ for the later layers.")
-    with layout.section("Timing one LSTM step"):
-        result = live.cached(spec)
-        if result is None:
-            spec.check()
-            with st.spinner("Timing one step…"), live.measuring_lock(st.empty()):
-                result = spec.run()
-            live.keep(spec, result, result.stable)
-        layout.notice(notes.edge_notes(result, INFO.kind.upper())
-                      + ([] if result.stable else ["**The host was busy:** this step's timing spread more than "
-                                                   f"{L.max_spread:.0%}; read it as rough."]))
+    view.edge_timing(spec, INFO.kind.upper())
 
 
 @st.fragment

@@ -2,13 +2,10 @@
 import streamlit as st
 
 from core.config import GRADIENT_MODELS, GRADIENT_SECTIONS, GRADIENTS as LIM, Choice
-from core.gradients import charts, notes
-from core.gradients.clipping import BASELINE_LOSS, clipping_run
-from core.gradients.jacobians import bounded_jacobian_view, phase_diagram
-from core.gradients.profile import GradientSetup, forget_arithmetic, gradient_profile, label, summary
-from ui import layout, measured, sidebar
+from core.gradients import notes
+from core.gradients.profile import GradientSetup, forget_arithmetic, label, summary
+from ui import gradients_view as view, layout, measured, sidebar
 from ui.params import Param, push_to_url, show_messages, slider, sync_from_url
-from ui.safe import inert
 
 PARAMS = [
     Param("g_cells", Choice("models", GRADIENT_MODELS, GRADIENT_MODELS[0]), multi=True,
@@ -23,30 +20,6 @@ SECTIONS = {"jacobian": "The Jacobian product", "forget": "Forget gate", "phase"
             "clipping": "Exploding & clipping"}
 ON_SETUP = {"jacobian", "forget", "phase"}      # sections drawn from the main chart's settings
 ss = st.session_state
-
-
-@st.cache_data(max_entries=16, show_spinner="Measuring gradients through time…")
-def _profile(setup: GradientSetup):
-    return gradient_profile(setup)
-
-
-@st.cache_data(max_entries=16, show_spinner="Building every step's Jacobian…")
-def _jacobians(setup: GradientSetup, kind: str):
-    return bounded_jacobian_view(setup, kind)
-
-
-@st.cache_data(max_entries=16, show_spinner="Running every ρ of the grid…")
-def _phase(setup: GradientSetup, kind: str):
-    return phase_diagram(setup, kind)
-
-
-@st.cache_data(max_entries=8, show_spinner="Training a vanilla RNN twice (with and without clipping)…")
-def _clipping(rho: float, clip: float, seed: int):
-    return clipping_run(rho, clip, seed)
-
-
-def refused(err: ValueError) -> None:
-    st.error(inert(err, 400), icon=":material/block:")
 
 
 @st.fragment
@@ -81,14 +54,14 @@ def main_chart() -> None:
     k, wrt = ss.g_thr, ss.g_wrt
     with chart, layout.section("The gradient profile"):
         try:
-            profile = _profile(setup)
+            profile = view.profile(setup)
         except ValueError as err:
-            return refused(err)
+            return view.refused(err)
         table = summary(profile, k)
         band = profile.band[profile.band["wrt"] == wrt]
         marks = table[(table["wrt"] == wrt) & table["horizon"].notna()]
         marks = marks[["model", "horizon"]].rename(columns={"horizon": "distance"}).merge(band, on=["model", "distance"])
-        st.altair_chart(charts.decay(band, wrt, setup.rho, marks), width="stretch")
+        view.decay(setup, band, marks, wrt)
         if wrt == "h" and set(models) & {"attention", "transformer"}:
             st.caption("Attention has no chain of hidden states; choose *inputs $x_k$* to compare it.")
         layout.claim(notes.claim(table, profile, k, wrt), slot=claim)
@@ -97,13 +70,7 @@ def main_chart() -> None:
         notes.horizons(table, profile, k, wrt), notes.seed_claims(table, profile, k, "x"),
         notes.flat_attention(profile), notes.linear_theory(table, profile), notes.float32(profile),
         notes.forget(profile, arith)) if s])
-    num = st.column_config.NumberColumn
-    st.dataframe(table[table["wrt"] == wrt].assign(model=lambda t: t["model"].map(label)).drop(columns="wrt"),
-                 hide_index=True, width="stretch", column_config={
-                     "horizon": num(f"horizon at {notes.ten_to(k)} (steps)"),
-                     "factor_per_step": num("decay factor per step", format="%.4f"),
-                     "at_far_end": num(f"‖grad‖ at d = {setup.T - 1}", format="%.2e"),
-                     "zero_in_float64_at": num("0 in float64 from d =")})
+    view.summary_table(table, wrt, k, setup.T)
     st.caption("Per model and seed, every distance:")
     layout.downloads(lambda: profile.curves, "gradient_norms", "g_dl_curves", meta=setup.__dict__)
     record = notes.path_length_record(table, profile, k)
@@ -123,24 +90,11 @@ def sections() -> None:
             push_to_url(PARAMS)
         try:
             if sec == "jacobian":
-                view = _jacobians(setup, ss.g_focus)
-                for chart in charts.jacobian_product(view.frame, view.kind):
-                    st.altair_chart(chart, width="stretch")
-                layout.notice([notes.jacobian(view)])
-                layout.downloads(view.frame, f"jacobian_product_{view.kind}", "g_dl_jac", meta=setup.__dict__)
+                view.jacobian(setup, ss.g_focus)
             elif sec == "forget":
-                profile, arith = _profile(setup), forget_arithmetic(setup.T, setup.forget_bias)
-                lstm = profile.band[(profile.band["model"] == "lstm") & (profile.band["wrt"] == "h")]
-                st.altair_chart(charts.forget_gate(arith, profile.forget, lstm), width="stretch")
-                if lstm.empty:
-                    st.caption("Add the LSTM to the models above to see its measured curves here.")
-                layout.notice([notes.forget(profile, arith)])
-                layout.downloads(arith, "forget_gate_arithmetic", "g_dl_forget")
+                view.forget(setup)
             elif sec == "phase":
-                phase = _phase(setup, ss.g_focus)
-                st.altair_chart(charts.phase(phase, setup.rho, ss.g_focus), width="stretch")
-                layout.notice([s for s in [notes.phase(phase, ss.g_focus)] if s])
-                layout.downloads(phase, f"phase_{ss.g_focus}", "g_dl_phase", meta=setup.__dict__)
+                view.phase(setup, ss.g_focus)
             else:
                 t1, t2 = st.columns(2)
                 with t1:
@@ -148,14 +102,9 @@ def sections() -> None:
                 with t2:
                     slider(P["g_clip"], "Clip the gradient norm at", step=0.1)
                 push_to_url(PARAMS)
-                run = _clipping(float(ss.g_trho), float(ss.g_clip), sidebar.seed())
-                for chart in charts.clipping(run.frame, BASELINE_LOSS):
-                    st.altair_chart(chart, width="stretch")
-                layout.notice([notes.clipping(run)])
-                layout.downloads(run.frame, "clipping_run", "g_dl_clip", meta={"rho": run.rho, "clip": run.clip})
+                view.clipping(float(ss.g_trho), float(ss.g_clip), sidebar.seed())
         except ValueError as err:
-            refused(err)
-
+            view.refused(err)
 
 ss._g_full_run = True
 layout.header("Vanishing gradients", "gradients")

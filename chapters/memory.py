@@ -1,11 +1,10 @@
 """Fixed-size memory: hidden-state trajectories and the information bottleneck."""
-import pandas as pd
 import streamlit as st
 
 from core.config import MEMORY as L, MEMORY_SECTIONS, MEMORY_TEXT
 from core.memory import charts, notes
-from core.memory.setup import ForgettingSetup, TrajectorySetup, run_forgetting, run_sizes, run_trajectory
-from ui import layout, measured, seq2seq_section, sidebar
+from core.memory.setup import ForgettingSetup, TrajectorySetup
+from ui import layout, memory_view as view, seq2seq_section, sidebar
 from ui.params import Param, push_to_url, show_messages, slider, sync_from_url
 from ui.safe import inert
 
@@ -24,21 +23,6 @@ ss = st.session_state
 def value(key: str):
     """A control's value even while its widget is not drawn (Streamlit then drops the widget's state)."""
     return ss[key] if key in ss else ss.get("_params_saved", {}).get(key, P[key].initial())
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def _trajectory(setup: TrajectorySetup):
-    return run_trajectory(setup)
-
-
-@st.cache_data(max_entries=16, show_spinner="Training linear probes on 2,000 random sequences…")
-def _forgetting(setup: ForgettingSetup):
-    return run_forgetting(setup)
-
-
-@st.cache_data(max_entries=16, show_spinner="Probing five state sizes…")
-def _sizes(setup: ForgettingSetup):
-    return run_sizes(setup)
 
 
 def forgetting_setup() -> ForgettingSetup:
@@ -80,7 +64,7 @@ def main_view() -> None:
         st.rerun(scope="app")                     # the open section reads the same cell settings
     with chart, layout.section("The trajectory"):
         try:
-            tr, cut = _trajectory(setup)
+            tr, cut = view.trajectory(setup)
         except ValueError as err:
             st.error(inert(err, 300), icon=":material/block:")
             return
@@ -91,24 +75,16 @@ def main_view() -> None:
             st.info(f"Step $t$ = {ss.m_t} is past the end of this input ({steps} tokens); the slider starts at "
                     f"step {steps}.", icon=":material/info:")
         t = min(ss.m_t, steps)
-        df = charts.steps_frame(tr)
-        matrix = tr.c if ss.m_q == "c" else tr.h if ss.m_q == "h" else tr.gates[ss.m_q]
-        st.altair_chart(charts.scrub_chart(tr, df, matrix, ss.m_q, ss.m_pl, t, L.heatmap_cells), width="content")
+        matrix = view.scrub(setup, tr, ss.m_q, ss.m_pl, t)
         st.caption("Drag the step slider under the chart: every step is already computed, so the ring, the box "
                    f"and the rules move without waiting. Dot colour = step, dark to light. Explained variance PC1/PC2/PC3: "
                    f"{' / '.join(f'{v:.0%}' for v in tr.pca.ratio)} (recurrent) · "
                    f"{' / '.join(f'{v:.0%}' for v in tr.z_pca.ratio)} (transformer).")
         layout.claim(notes.claim(tr), slot=claim)
-    m1, m2, m3 = st.columns(3)
-    m1.metric(f"{notes.CELL_NAMES[tr.kind]} state, numbers", f"{tr.state_numbers:,}", help="N, or 2N for the LSTM (h and c)")
-    m2.metric("Attention keeps, numbers (T × d)", f"{tr.attention_numbers:,}")
-    m3.metric("Ratio for this input", f"{tr.attention_numbers / tr.state_numbers:,.0f}×")
+    view.metrics(tr)
     layout.notice(notes.trajectory_notes(tr, t))
-    meta = {"cell": tr.kind, "N": tr.h.shape[1], "rho": setup.rho, "forget_bias": setup.forget_bias, "seed": setup.seed}
-    st.caption("Per step: tokens, both models' PC scores, ‖h_t‖, saturated fraction, cosine")
-    layout.downloads(df, "memory_steps", "m_dl_steps", meta)
     st.caption(f"Every unit at every step of the heatmap's quantity ({ss.m_q}), unaveraged")
-    layout.downloads(lambda: charts.long_frame(matrix, ss.m_q), f"memory_{ss.m_q}", "m_dl_heat", meta)
+    layout.downloads(lambda: charts.long_frame(matrix, ss.m_q), f"memory_{ss.m_q}", "m_dl_heat", setup.__dict__)
 
 
 @st.fragment
@@ -122,21 +98,9 @@ def sections() -> None:
     with layout.section(SECTIONS[ss.m_sec]):
         try:
             if ss.m_sec == "forgetting":
-                sens, dec = _forgetting(fs)
-                a, b = st.columns(2)
-                a.altair_chart(charts.sensitivity_chart(sens), width="stretch")
-                b.altair_chart(charts.accuracy_chart(dec.accuracy, dec.chance, title="Probe: which token was k steps back?"),
-                               width="stretch")
-                layout.notice(notes.forgetting_notes(sens, dec, fs.kmax, fs.n_hidden))
-                measured.record("long_range", notes.overview_row(dec, fs.kmax, fs.n_hidden))
-                layout.downloads(lambda: pd.concat([sens.assign(measure="sensitivity"), dec.accuracy.assign(measure="probe")]),
-                                 "memory_forgetting", "m_dl_forget", fs.__dict__ | {"chance": dec.chance})
+                view.forgetting(fs)
             elif ss.m_sec == "size":
-                sizes, chance = _sizes(fs), 1.0 / L.probe_vocab
-                st.altair_chart(charts.accuracy_chart(sizes, chance, "N", f"{notes.CELL_NAMES[fs.cell]} probe vs state size N"),
-                                width="stretch")
-                layout.notice(notes.size_notes(sizes, chance, fs.cell, fs.kmax))
-                layout.downloads(sizes, "memory_probe_vs_N", "m_dl_sizes", fs.__dict__)
+                view.sizes(fs)
             else:
                 seq2seq_section.render()
         except ValueError as err:

@@ -104,6 +104,18 @@ class TextBound:
 
 
 @dataclass(frozen=True)
+class Estimate:
+    """Peak bytes and seconds of one computation, estimated before it runs (not a measurement)."""
+
+    bytes: float
+    seconds: float
+
+    def __add__(self, other: "Estimate") -> "Estimate":
+        # parts run one after another: times add, the peak is the largest part's
+        return Estimate(max(self.bytes, other.bytes), self.seconds + other.seconds)
+
+
+@dataclass(frozen=True)
 class RequestBudget:
     """What one request (one page view's computations) may cost, estimated before anything runs."""
 
@@ -113,14 +125,14 @@ class RequestBudget:
     def words(self) -> str:
         return f"{self.max_bytes / 1024**3:g} GiB of memory and {self.max_seconds:g} s"
 
-    def fits(self, est_bytes: float, est_seconds: float) -> bool:
-        return est_bytes <= self.max_bytes and est_seconds <= self.max_seconds
+    def fits(self, est: Estimate) -> bool:
+        return est.bytes <= self.max_bytes and est.seconds <= self.max_seconds
 
-    def check(self, what: str, est_bytes: float, est_seconds: float, hint: str = "") -> None:
+    def check(self, what: str, est: Estimate, hint: str = "") -> None:
         """Refuse (BudgetError) when the estimate passes either budget; the message names both."""
-        if not self.fits(est_bytes, est_seconds):
+        if not self.fits(est):
             raise BudgetError(
-                f"{what} would need about {_size(est_bytes)} and {est_seconds:,.0f} s; one request may use "
+                f"{what} would need about {_size(est.bytes)} and {est.seconds:,.0f} s; one request may use "
                 f"at most {self.words()} (the app's per-request budget). {hint}".strip())
 
 

@@ -113,9 +113,6 @@ def measure(script: str, links: list[dict]) -> list[dict]:
 
 # Pages whose estimates have not landed on main yet (reported to their owners).
 KNOWN: dict[str, str] = {
-    "chapters/attention_price.py": "chapter bug (issue 10 item 5): at its limits, and at p_T=10000000&p_H=128&p_L=128"
-                                   "&p_B=3, attention_price.py:98 show(charts.matrix_size(...)) raises "
-                                   "StreamlitDataframeConversionError: Python int too large to convert to C long",
     "chapters/timing_lab.py": "not verified: with the default view as the baseline the child exceeded its bound "
                               "(a live default sweep under AppTest on a load-40 host); the baseline is now the small "
                               "link (urlkeys.CHEAP) — remove this skip once it is seen to pass",
@@ -136,3 +133,16 @@ def test_page_at_its_limits_stays_under_budget_or_refuses(page):
             said = "after a message: " + r["messages"][0][:120] if refused else "with no refusal"
             bad.append(f"{r['link']}: {r['extra'] / 2**20:,.0f} MiB extra, {said}")
     assert not bad, "\n".join(bad)
+
+
+def test_one_refusal_shape_for_both_pages():
+    """Gradients and memory refuse through the floor's one helper: an Estimate against a RequestBudget."""
+    import pytest as _pt
+
+    from core.bounds import BudgetError, Estimate, RequestBudget
+    from core.gradients import estimate
+    from core.memory import setup
+    assert estimate.Estimate is setup.Estimate is Estimate
+    assert (Estimate(3, 1.0) + Estimate(5, 2.0)) == Estimate(5, 3.0)
+    with _pt.raises(BudgetError, match=r"about 2\.0 GiB and 30 s; .*at most 1 GiB of memory and 20 s.*Fewer"):
+        RequestBudget().check("It", Estimate(2 * 1024**3, 30.0), "Fewer fit.")

@@ -40,7 +40,9 @@ def test_default_view_has_the_claim_the_main_chart_and_one_open_section():
     assert "falls below 10⁻³" in text and "$0.99^{500}$" not in text and "0.99^500 = 0.0066" in text
     assert "each step's Jacobian" in text
     assert at.session_state["_measured"]["path_length"].startswith("gradient below")
-    assert len(at.get("download_button")) == 4
+    keys = {b.key for b in at.get("download_button")}       # every chart's export menu; the per-seed curves
+    assert keys == {f"{c}_{f}" for c in ("g_decay", "g_jac_product", "g_jac_step_norms") for f in ("png", "svg", "csv", "json")} \
+        | {"g_dl_curves_csv", "g_dl_curves_json"}
     assert not at.warning and not at.error
     assert any("Next: Fixed-size memory" in str(p.proto) for p in at.get("page_link"))
 

@@ -152,6 +152,10 @@ def test_seq2seq_section_renders_and_refuses_a_bad_sequence():
     text = notices(at)
     assert "The plain decoder's exact match falls below 50% at n = " in text
     assert "Your 10 digits reversed are 0987654321" in text
+    links = [str(p.proto) for p in at.get("page_link")]
+    assert any("head_to_head" in p and "Head to head" in p for p in links)       # where training is discussed
+    keys = {b.key for b in at.get("download_button")}
+    assert {"m2_exact_match_svg", "m2_token_accuracy_png", "m2_align_attention_csv", "m2_align_plain_json"} <= keys
     at.text_input(key="m2_seq").input("12x4").run()
     assert not at.exception
     assert any("'x' is not a digit" in e.value.replace("\\", "") for e in at.error)

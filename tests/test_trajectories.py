@@ -171,3 +171,14 @@ def test_heatmap_blocks_average_and_stay_under_the_cell_limit():
     assert last.value.item() == pytest.approx(m[196:, 129].mean()) and last.t1.item() == 200
     small, bt, bu = blocks_frame(m[:10, :5], 64)
     assert (bt, bu) == (1, 1) and len(small) == 50 and np.allclose(small.value, m[:10, :5].ravel())
+
+
+def test_positional_encoding_is_the_attention_chapters_and_unchanged_for_every_slider_width():
+    """One home for the sinusoid: the memory page's inputs keep their numbers (every N the slider
+    reaches is a multiple of 8), written out from Vaswani et al. §3.5."""
+    for t, d, base in ((7, 8, 10000.0), (50, 64, 10000.0), (30, 32, 500.0), (5, 256, 10000.0)):
+        pos = torch.arange(t, dtype=torch.float64)[:, None]
+        freq = base ** (-torch.arange(0, d, 2, dtype=torch.float64) / d)
+        want = torch.zeros(t, d, dtype=torch.float64)
+        want[:, 0::2], want[:, 1::2] = torch.sin(pos * freq), torch.cos(pos * freq)
+        torch.testing.assert_close(positional_encoding(t, d, base), want, rtol=0, atol=0)

@@ -22,6 +22,7 @@ import streamlit as st
 from core.benchmark import TIMING_LOCK
 from core.price.isolated import Worker
 from core.price.sweep import Row, Start, Stop
+from core.story import figures
 
 LIVE, SHIPPED = "live", "shipped reference"
 
@@ -91,8 +92,10 @@ def refine(spec, reference: pd.DataFrame | None, chart: Callable[[pd.DataFrame],
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
     def draw(rows: list[dict]) -> None:
-        if len(both(rows)):
-            slot.altair_chart(chart(both(rows)), width="stretch")
+        frame = both(rows)
+        if len(frame):                                    # labelled for screen readers from its data
+            fig = chart(frame)
+            slot.altair_chart(fig.properties(description=figures.describe(fig, frame)), width="stretch")
 
     draw([])
     rows, stopped = sweep(spec, draw, isolated) if live else ([], [])

@@ -8,7 +8,9 @@ from core.config import SEQ2SEQ as L, SEQ2SEQ_DIGITS
 from core.memory import seq2seq
 from core.memory import seq2seq_charts as charts
 from core.memory import seq2seq_notes as notes
+from core.story import snippets
 from ui import layout
+from ui.export import show_chart
 from ui.params import Param, push_to_url
 from ui.safe import inert
 
@@ -35,13 +37,13 @@ def _accuracy_charts(plain, attn) -> None:
     df = charts.accuracy_frame({"plain": plain.by_length, "attention": attn.by_length})
     left, right = st.columns(2)
     train = (L.train_lo, L.train_hi)
-    left.altair_chart(charts.accuracy_chart(df, "exact_match", train), width="stretch")
-    right.altair_chart(charts.accuracy_chart(df, "token_accuracy", train, 1 / L.digits), width="stretch")
+    meta = {"eval_seed": L.eval_seed, "per_length": L.eval_per_length.default, "train_lengths": list(train)}
+    for col, measure, chance in ((left, "exact_match", None), (right, "token_accuracy", 1 / L.digits)):
+        show_chart(charts.accuracy_chart(df, measure, train, chance), df, page="memory", name=f"seq2seq_{measure}",
+                   key=f"m2_{measure}", where=col, snippet=snippets.seq2seq_accuracy(), meta=meta)
     st.caption(f"Greedy decoding of {L.eval_per_length.default} fixed random sources per length (seed "
                f"{L.eval_seed} + n), evaluated live on one CPU thread in {plain.seconds + attn.seconds:.2f} s "
                "(then cached). Shaded: the lengths seen in training.")
-    layout.downloads(df, "seq2seq_accuracy", "m2_dl_acc", {"eval_seed": L.eval_seed,
-                     "per_length": L.eval_per_length.default, "train_lengths": list(train)})
 
 
 def _example() -> list[str]:
@@ -55,11 +57,12 @@ def _example() -> list[str]:
         return []
     plain, attn = _translate("plain", source), _translate("attention", source)
     left, right = st.columns([3, 2])
-    for col, tr, title, size in ((left, attn, "With attention: α_ij, where each step reads", 420),
-                                 (right, plain, "Plain: it reads only h_S, the last state", 260)):
-        col.altair_chart(charts.alignment_chart(charts.alignment_frame(tr), title, size), width="content")
-    layout.downloads(charts.alignment_frame(attn), "seq2seq_alignment", "m2_dl_align",
-                     {"source": list(source), "variant": "attention"})
+    for col, tr, variant, title, size in ((left, attn, "attention", "With attention: α_ij, where each step reads", 420),
+                                          (right, plain, "plain", "Plain: it reads only h_S, the last state", 260)):
+        df = charts.alignment_frame(tr)
+        show_chart(charts.alignment_chart(df, title, size), df, page="memory", name=f"seq2seq_alignment_{variant}",
+                   key=f"m2_align_{variant}", where=col, width="content", settings={"digits": len(source)},
+                   snippet=snippets.seq2seq_alignment(variant, source), meta={"source": list(source), "variant": variant})
     return notes.example_notes(plain, attn)
 
 
@@ -77,3 +80,5 @@ def render() -> None:
     sentences = notes.accuracy_notes(plain, attn)
     st.subheader("Your own sequence")
     layout.notice(sentences + _example())
+    st.page_link("chapters/head_to_head.py", label="Training recurrent models against a transformer, on the same "
+                 "tasks and budget: **Head to head**", icon=":material/arrow_forward:")

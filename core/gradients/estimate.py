@@ -10,8 +10,7 @@ Memory counts what autograd keeps alive: every step's states and gates, float64.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from core.bounds import Estimate
 from core.config import GRADIENT_RECURRENT, GRADIENTS as LIM
 
 STEP_S = 6e-4          # per recurrent step, whatever its width (Python and dispatch overhead)
@@ -22,18 +21,6 @@ EIG_M3_S = 1.2e-9      # per M³ of that eigvalsh
 BYTES = 8              # float64
 ROWS = {"tanh": 1, "relu": 1, "linear": 1, "gru": 3, "lstm": 4}
 JACOBIAN_CHUNK_BYTES = 64 * 1024**2     # step Jacobians are built this many bytes at a time
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """Peak bytes and seconds of one computation (an estimate, not a measurement)."""
-
-    bytes: float
-    seconds: float
-
-    def __add__(self, other: "Estimate") -> "Estimate":
-        # parts run one after another: times add, the peak is the largest part's
-        return Estimate(max(self.bytes, other.bytes), self.seconds + other.seconds)
 
 
 def recurrent(kind: str, T: int, n: int, seeds: int) -> Estimate:

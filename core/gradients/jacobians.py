@@ -157,7 +157,7 @@ def bounded_jacobian_view(setup: GradientSetup, kind: str, budget: RequestBudget
         raise ValueError(f"cell must be one of {', '.join(GRADIENT_RECURRENT)}; got {kind!r}")
     d = estimate.jacobian_distances(kind, setup.T, setup.n_hidden, budget.max_seconds)
     est = estimate.jacobian(kind, setup.T, setup.n_hidden, d)
-    budget.check("The Jacobian view", est.bytes, est.seconds, "A shorter T or a smaller N fit.")
+    budget.check("The Jacobian view", est, "A shorter T or a smaller N fit.")
     return jacobian_view(setup, kind, d)
 
 
@@ -177,7 +177,7 @@ def phase_diagram(setup: GradientSetup, kind: str, budget: RequestBudget | None 
     setup.check()
     if budget is not None:
         est = estimate.phase(kind, setup.T, setup.n_hidden)
-        budget.check(f"The phase diagram ({len(phase_rhos())} values of ρ at once)", est.bytes, est.seconds,
+        budget.check(f"The phase diagram ({len(phase_rhos())} values of ρ at once)", est,
                      "A shorter T or a smaller N fit.")
     rhos = phase_rhos()
     w = stack_cells([make_cell(setup.spec(kind, setup.seed, rho=float(r))) for r in rhos])

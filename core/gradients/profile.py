@@ -228,7 +228,7 @@ def gradient_profile(setup: GradientSetup, budget: RequestBudget | None = GRADME
     setup.check()
     if budget is not None:
         est = estimate.profile(setup.models, setup.T, setup.n_hidden, setup.n_seeds)
-        budget.check("Measuring these gradients", est.bytes, est.seconds,
+        budget.check("Measuring these gradients", est,
                      "Fewer seeds or models, a shorter T or a smaller N fit.")
     frames, forget, checks = [], np.empty(0), []
     with one_thread():

@@ -1,7 +1,7 @@
 """The memory page's settings as frozen objects, the cost of each computation estimated before it
 runs, and the runs themselves (refused past the per-request budget, with a message naming it).
 
-Cost model (seconds), from the page's own computations on the project's 2-core host: a batched,
+Estimate model (seconds), from the page's own computations on the project's 2-core host: a batched,
 gradient-free recurrent step of B sequences costs about STEP_S + B · rows · N² · MAC_S (rows = 1 for
 the tanh RNN, 3 for the GRU, 4 for the LSTM); it errs on the slow side.
 """
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.bounds import Estimate
 from core.config import GRADMEM_BUDGET, MEMORY as L, MEMORY_TEXT, SEED, SEQ2SEQ, RequestBudget
 from core.memory import probes, tokens, trajectories
 
@@ -22,15 +23,9 @@ BYTES = 8
 SEQ2SEQ_S = 1.5      # both shipped models over 29 lengths × 200 sources, measured 0.98–1.15 s on one thread
 
 
-@dataclass(frozen=True)
-class Cost:
-    bytes: float
-    seconds: float
-
-
-def _steps(kinds, batch: int, length: int, n: int) -> Cost:
+def _steps(kinds, batch: int, length: int, n: int) -> Estimate:
     seconds = sum(length * (STEP_S + batch * ROWS[k] * n * n * MAC_S) for k in kinds)
-    return Cost(batch * length * n * 6 * BYTES, seconds)
+    return Estimate(batch * length * n * 6 * BYTES, seconds)
 
 
 @dataclass(frozen=True)
@@ -80,16 +75,16 @@ def first_tokens(tok: tokens.Tokens, count: int) -> tokens.Tokens:
     return tokens.Tokens(kept, np.array([index[t] for t in kept], dtype=np.int64), vocab)
 
 
-def trajectory_cost(s: TrajectorySetup, steps: int) -> Cost:
+def trajectory_cost(s: TrajectorySetup, steps: int) -> Estimate:
     cell = _steps([s.cell], 1, steps, s.n_hidden)
-    return Cost(cell.bytes + steps * s.n_hidden * 40 * BYTES, cell.seconds + steps * 2e-4 + 0.05)
+    return Estimate(cell.bytes + steps * s.n_hidden * 40 * BYTES, cell.seconds + steps * 2e-4 + 0.05)
 
 
 def run_trajectory(s: TrajectorySetup, budget: RequestBudget = GRADMEM_BUDGET) -> tuple[trajectories.Trajectory, str | None]:
     """The trajectory the main view draws, and the cut-text note (or None)."""
     prep = prepare(s)
     cost = trajectory_cost(s, len(prep.tokens.tokens))
-    budget.check("This trajectory", cost.bytes, cost.seconds, "A smaller N fits.")
+    budget.check("This trajectory", cost, "A smaller N fits.")
     tr = trajectories.trajectory(prep.tokens, s.cell, s.n_hidden, s.rho, s.forget_bias, s.seed, s.lag,
                                  s.input_scale)
     return tr, prep.note
@@ -108,21 +103,21 @@ class ForgettingSetup:
     seed: int = SEED.default
 
 
-def forgetting_cost(s: ForgettingSetup) -> Cost:
+def forgetting_cost(s: ForgettingSetup) -> Estimate:
     sens = _steps(KINDS, 2 * L.sens_seqs, L.sens_length.default, s.n_hidden)
     dec = _steps(KINDS, L.probe_seqs.default, s.kmax + L.probe_positions, s.n_hidden)
-    return Cost(max(sens.bytes, dec.bytes) * 2, sens.seconds + dec.seconds)
+    return Estimate(max(sens.bytes, dec.bytes) * 2, sens.seconds + dec.seconds)
 
 
-def sizes_cost(s: ForgettingSetup) -> Cost:
+def sizes_cost(s: ForgettingSetup) -> Estimate:
     parts = [_steps([s.cell], L.size_seqs, s.kmax + L.probe_positions, n) for n in L.probe_sizes]
-    return Cost(max(p.bytes for p in parts) * 2, sum(p.seconds for p in parts))
+    return Estimate(max(p.bytes for p in parts) * 2, sum(p.seconds for p in parts))
 
 
 def run_forgetting(s: ForgettingSetup, budget: RequestBudget = GRADMEM_BUDGET):
     """(sensitivity frame, Decodability) for the tanh RNN, LSTM, GRU and attention."""
     cost = forgetting_cost(s)
-    budget.check("The forgetting probes", cost.bytes, cost.seconds, "A smaller N or a smaller largest k fits.")
+    budget.check("The forgetting probes", cost, "A smaller N or a smaller largest k fits.")
     sens = probes.sensitivity(s.n_hidden, s.rho, s.forget_bias, s.seed, L.sens_length.default, s.input_scale)
     return sens, probes.decodability(s.n_hidden, s.rho, s.forget_bias, s.seed, s.kmax, s.input_scale)
 
@@ -130,10 +125,10 @@ def run_forgetting(s: ForgettingSetup, budget: RequestBudget = GRADMEM_BUDGET):
 def run_sizes(s: ForgettingSetup, budget: RequestBudget = GRADMEM_BUDGET):
     """Probe accuracy vs k for the setup's cell at every state size N of the sweep."""
     cost = sizes_cost(s)
-    budget.check("The state-size sweep", cost.bytes, cost.seconds, "A smaller largest k fits.")
+    budget.check("The state-size sweep", cost, "A smaller largest k fits.")
     return probes.decodability_vs_size(s.cell, s.rho, s.forget_bias, s.seed, s.kmax, s.input_scale)
 
 
-def seq2seq_cost() -> Cost:
+def seq2seq_cost() -> Estimate:
     n = SEQ2SEQ.eval_hi - SEQ2SEQ.eval_lo + 1
-    return Cost(2 * n * SEQ2SEQ.eval_per_length.default * SEQ2SEQ.eval_hi ** 2 * SEQ2SEQ.hidden * BYTES, SEQ2SEQ_S)
+    return Estimate(2 * n * SEQ2SEQ.eval_per_length.default * SEQ2SEQ.eval_hi ** 2 * SEQ2SEQ.hidden * BYTES, SEQ2SEQ_S)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from core.attention.positional import sinusoidal_torch
 from core.cells import CellSpec, make_cell, unroll
 from core.config import MEMORY
 from core.device import one_thread
@@ -99,13 +100,9 @@ def step_metrics(h: torch.Tensor, c: torch.Tensor | None, lag: int) -> tuple[np.
 
 
 def positional_encoding(t: int, d: int, base: float = 10000.0) -> torch.Tensor:
-    """(T, d) sinusoidal positions (Vaswani et al. 2017 §3.5), sin in even, cos in odd columns."""
-    pos = torch.arange(t, dtype=torch.float64)[:, None]
-    freq = base ** (-torch.arange(0, d, 2, dtype=torch.float64) / d)
-    pe = torch.zeros(t, d, dtype=torch.float64)
-    pe[:, 0::2] = torch.sin(pos * freq)
-    pe[:, 1::2] = torch.cos(pos * freq)[:, : d // 2]
-    return pe
+    """(T, d) sinusoidal positions (Vaswani et al. 2017 §3.5), sin in even, cos in odd columns: the
+    attention chapter's encoding (one home), float64."""
+    return sinusoidal_torch(t, d, base)
 
 
 def heads_for(d: int) -> int:

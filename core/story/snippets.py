@@ -42,3 +42,84 @@ def matrix_size(T: int, heads: int, layers: int, batch: int, dtype: str) -> str:
     return ("from core.price import costs\n\n"
             f"size = costs.matrix_size({T!r}, {heads!r}, {layers!r}, {batch!r}, {dtype!r})\n"
             "print(costs.size_curve(size).to_csv(index=False))\n")
+
+
+# ---- gradients, memory and attention's price: every chart whose data core computes -----------------
+def _program(imports: dict[str, str], lines: list[str], frame: str) -> str:
+    """Import `imports` ({module: names}), run `lines`, print `frame` (an expression) as CSV."""
+    head = "".join(f"from {m} import {names}\n" for m, names in imports.items())
+    return head + "\n" + "".join(f"{line}\n" for line in lines) + f"print(({frame}).to_csv(index=False))\n"
+
+
+def _merge(imports: dict[str, str], setup) -> dict[str, str]:
+    """`imports` plus the class a frozen settings object's repr names (`GradientSetup(T=200, ...)`)."""
+    module, name = type(setup).__module__, type(setup).__name__
+    return imports | {module: f"{imports[module]}, {name}" if module in imports else name}
+
+
+def jacobian_product(setup, kind: str) -> str:
+    """Vanishing gradients, the Jacobian product: ‖∏ J‖ and the step spectra per distance."""
+    return _program(_merge({"core.gradients.jacobians": "bounded_jacobian_view"}, setup),
+                    [f"view = bounded_jacobian_view({setup!r}, {kind!r})"], "view.frame")
+
+
+def phase(setup, kind: str) -> str:
+    """Vanishing gradients, the phase diagram: the horizon at every ρ of the grid."""
+    return _program(_merge({"core.gradients.jacobians": "phase_diagram"}, setup), [],
+                    f"phase_diagram({setup!r}, {kind!r})")
+
+
+def forget_gate(T: int, bias: float) -> str:
+    """Vanishing gradients, the forget gate's arithmetic: f^d for fixed f and for the bias."""
+    return _program({"core.gradients.profile": "forget_arithmetic"}, [], f"forget_arithmetic({T!r}, {bias!r})")
+
+
+def clipping(rho: float, clip: float, seed: int) -> str:
+    """Vanishing gradients, exploding and clipping: loss and gradient norm of both training runs."""
+    return _program({"core.gradients.clipping": "clipping_run"}, [], f"clipping_run({rho!r}, {clip!r}, {seed!r}).frame")
+
+
+def memory_steps(setup) -> str:
+    """Fixed-size memory, the trajectory: per step, both models' PC scores, ‖h_t‖, saturation, cosine."""
+    return _program(_merge({"core.memory.charts": "steps_frame", "core.memory.setup": "run_trajectory"}, setup),
+                    [f"trajectory, note = run_trajectory({setup!r})"], "steps_frame(trajectory)")
+
+
+def memory_forgetting(setup, part: str) -> str:
+    """Fixed-size memory, forgetting: the sensitivity curves (`part` "sensitivity") or the probes ("probe")."""
+    frame = "sensitivity" if part == "sensitivity" else "probes.accuracy"
+    return _program(_merge({"core.memory.setup": "run_forgetting"}, setup),
+                    [f"sensitivity, probes = run_forgetting({setup!r})"], frame)
+
+
+def memory_sizes(setup) -> str:
+    """Fixed-size memory, a bigger state: probe accuracy vs k at every state size N."""
+    return _program(_merge({"core.memory.setup": "run_sizes"}, setup), [], f"run_sizes({setup!r})")
+
+
+def seq2seq_accuracy() -> str:
+    """Seq2seq: both shipped models' accuracy per source length (greedy decoding, fixed sources)."""
+    return _program({"core.memory.seq2seq": "accuracy, load_variant", "core.memory.seq2seq_charts": "accuracy_frame"},
+                    ["by_length = {v: accuracy(load_variant(v)).by_length for v in ('plain', 'attention')}"],
+                    "accuracy_frame(by_length)")
+
+
+def seq2seq_alignment(variant: str, source: tuple[int, ...]) -> str:
+    """Seq2seq: one model's decoding of the reader's digits, step by step (α_ij for attention)."""
+    return _program({"core.memory.seq2seq": "load_variant, translate", "core.memory.seq2seq_charts": "alignment_frame"},
+                    [], f"alignment_frame(translate(load_variant({variant!r}), {tuple(source)!r}))")
+
+
+def price_sweep(spec, isolated: bool = True) -> str:
+    """Attention's price, a live sweep: re-measures on your machine (timings differ; the grid is the page's)."""
+    imports = _merge({"pandas": "DataFrame", "core.price.sweep": "Row"}, spec)
+    if not isolated:
+        return _program(imports, [f"rows = [e.row for e in {spec!r}.run() if isinstance(e, Row)]"], "DataFrame(rows)")
+    return _program(imports | {"core.price.isolated": "Worker"},
+                    ["with Worker() as worker:",
+                     f"    rows = [e.row for e in {spec!r}.run(worker) if isinstance(e, Row)]"], "DataFrame(rows)")
+
+
+def lstm_params(layers: int, inputs: int, hidden: int) -> str:
+    """Attention's price, a small LSTM: parameters against hidden size (closed form)."""
+    return _program({"core.price": "costs"}, [], f"costs.params_curve({layers!r}, {inputs!r}, {hidden!r})")
