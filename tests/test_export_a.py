@@ -11,7 +11,7 @@ from core.config import H2H, TIMING_METHODS
 from core.head_to_head import shipped, throughput
 from core.scan import compare, grads, lm, modes, results, tree_view
 from core.story import snippets
-from core.timing import fit, notes, reference
+from core.timing import fit, reference
 from core.timing import results as tresults
 from core.timing.spec import SweepSpec
 from tests.conftest import app_test
