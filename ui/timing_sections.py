@@ -12,6 +12,7 @@ from ui import queue as q
 from ui.export import show_chart
 
 ESTIMATE_SNIPPET_S = 8.0
+HEIGHT = 440    # the whole chart, its title and the legend below included (Streamlit theme)
 VIEWS = {"speedup": "Speed-up", "peak": "Share of peak", "model": "Work–span model",
          "snippet": "The seed's snippet", "file": "Compare a result file"}
 SHIPPED = {f.stem: f for f in reference.shipped()}
@@ -26,7 +27,7 @@ def speedup(spec, shown, **_) -> None:
     st.selectbox("Speed-up over", TIMING_METHODS, key="t_base", format_func=LABELS.get)
     df = shown.df
     if ss.t_base in set(df["method"]) and df["method"].nunique() > 1:
-        show_chart(charts.speedup(df, ss.t_base), df, page="timing", name="speedup", key="t_speedup",
+        show_chart(charts.speedup(df, ss.t_base, height=HEIGHT), df, page="timing", name="speedup", key="t_speedup",
                    settings={"mode": spec.mode, "over": ss.t_base, "source": "live" if not shown.from_ref else "ref"},
                    snippet=_frame_snippet(spec, shown))
 
@@ -34,7 +35,7 @@ def speedup(spec, shown, **_) -> None:
 def peak(spec, shown, **_) -> None:
     if "pct_of_peak" not in shown.df:
         return
-    show_chart(charts.pct_of_peak(shown.df, shown.peak_gflops), shown.df, page="timing", name="share_of_peak",
+    show_chart(charts.pct_of_peak(shown.df, shown.peak_gflops, height=HEIGHT), shown.df, page="timing", name="share_of_peak",
                key="t_peak", settings={"mode": spec.mode, "source": "live" if not shown.from_ref else "ref"},
                snippet=_frame_snippet(spec, shown), meta={"peak_gflops": shown.peak_gflops})
     st.caption("The peak is the best float32 matmul rate read on this device with the same threads; an achieved "
@@ -47,7 +48,7 @@ def model(spec, shown, **_) -> None:
     m2.number_input("Latency per dependent step, µs", L.model_step_us.lo, L.model_step_us.hi, key="t_step_us")
     args = (spec.grid(), spec.methods, spec.B, spec.d, spec.mode, ss.t_tflops * 1e12, ss.t_step_us * 1e-6)
     df = fit.work_span(*args)
-    show_chart(charts.model_curves(df, "Work–span MODEL (not a measurement)"), df, page="timing", name="work_span",
+    show_chart(charts.model_curves(df, "Work–span MODEL (not a measurement)", height=HEIGHT), df, page="timing", name="work_span",
                key="t_model", settings={"mode": spec.mode, "tflops": ss.t_tflops, "step_us": ss.t_step_us},
                snippet=snippets.timing_work_span(*args))
 
@@ -78,7 +79,8 @@ def file(spec, shown, **_) -> None:
     if fdf.empty:
         st.info("That file has none of the chosen methods.", icon=":material/info:")
         return
-    chart = charts.time_vs_T(None if shown.from_ref else shown.df, {f"file: {reference.name(fmeta)}": fdf})
+    chart = charts.time_vs_T(None if shown.from_ref else shown.df, {f"file: {reference.name(fmeta)}": fdf},
+                            height=HEIGHT)
     show_chart(chart, fdf, page="timing", name="file", key="t_file", settings={"file": ss.t_ref if not upload else "upload"},
                snippet=None if upload else snippets.timing_file(SHIPPED[ss.t_ref].name, spec.methods))
 
