@@ -36,6 +36,10 @@ def open_page(browser, url: str, width: int = 1280, height: int = 720, timeout_m
                 else None)
     page.goto(url)
     wait_for_app(page, timeout_ms)
+    # Before the session's first run reaches the browser the app can already read "notRunning"
+    # with an empty main area (a server busy with another session): wait for content, then idle.
+    page.wait_for_selector("[data-testid='stMain'] [data-testid='stElementContainer']", timeout=timeout_ms)
+    wait_for_app(page, timeout_ms)
     return page
 
 

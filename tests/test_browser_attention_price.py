@@ -36,8 +36,6 @@ def _interact(page, label: str) -> None:
     assert_no_exception(page)
 
 
-@pytest.mark.xfail(strict=False, reason="open defect: after typing a sequence + Enter the page can drop back to the "
-                   "'Every head' view, so the step controls this test drives disappear (the TypeError crash is fixed)")
 def test_typing_a_sequence_then_touching_other_controls_never_crashes(server, browser):
     page = open_page(browser, f"{server}/{MAPS}?a_view=step", 1280, 720, timeout_ms=SLOW)
     box = page.get_by_label("Your sequence", exact=False)

@@ -314,3 +314,28 @@ def test_one_history_entry_per_rerun():
     with mock.patch.object(QueryParams, "_send_query_param_msg", spy):
         run()
     assert len(calls) == 1
+
+
+SEGMENTED = """
+import streamlit as st
+from core.config import Choice
+from ui.params import Param, push_to_url, sync_from_url
+P = [Param("v", Choice("view", ("a", "b", "c"), "a"))]
+sync_from_url(P)
+st.segmented_control("View", ["a", "b", "c"], key="v", required=True)
+push_to_url(P)
+"""
+
+
+def test_a_control_reporting_none_gets_its_last_value_back():
+    """A segmented control the browser remounted reports None with the next interaction elsewhere
+    (the attention page fell back to its first view): the session's last value comes back."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string(SEGMENTED, default_timeout=20).run()
+    at.session_state["v"] = "c"
+    at.run()
+    at.session_state["v"] = None            # what the remounted widget reports
+    at.run()
+    assert not at.exception
+    assert at.session_state["v"] == "c" and qp(at, "v") == ["c"]

@@ -106,3 +106,12 @@ def test_scene_snippet_runs_and_prints_the_scenes_data(slug):
     fresh = BY_SLUG[slug].compute()
     assert sentence == BY_SLUG[slug].sentence(fresh)
     pd.testing.assert_frame_equal(pd.read_csv(io.StringIO(csv)), pd.read_csv(io.StringIO(fresh.frame.to_csv(index=False))))
+
+
+@pytest.mark.parametrize("slug", ["streaming", "edge", "wins"])
+def test_timed_price_scenes_recompute_live(slug):
+    """The talk page's "re-measure live" button runs exactly this; its sentence must come out whole."""
+    fresh = BY_SLUG[slug].compute()
+    assert len(fresh.frame) > 0 and fresh.meta
+    sentence = BY_SLUG[slug].sentence(fresh)
+    assert sentence and "nan" not in sentence.lower().split()

@@ -164,7 +164,24 @@ def sync_from_url(params: list[Param]) -> list[str]:
             _note_long_text(p, st.session_state[p.key], kept)
         if p.key not in st.session_state:
             st.session_state[p.key] = saved.get(p.key, p.initial())
+        else:
+            _reassert(p, saved)
     return [kept[p.key] for p in params if p.key in kept]
+
+
+def _reassert(p: Param, saved: dict) -> None:
+    """Write a control's value back into its key on every run.
+
+    A widget that the frontend remounts (the elements above it changed between runs) starts
+    again from its declared default (None for a segmented control, off for a toggle) and
+    reports that with the next interaction elsewhere: typing a sequence on the attention page
+    dropped it back to its first view with both toggles off. A value written through session
+    state travels with the widget of that run, so a remounted widget shows it. A None (never
+    the reader's choice: every control here has a value) becomes the value last used."""
+    value = st.session_state[p.key]
+    if value is None:
+        value = saved.get(p.key, p.initial())
+    st.session_state[p.key] = value
 
 
 def encode(p: Param, value: Any) -> str:

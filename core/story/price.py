@@ -7,7 +7,7 @@ import pandas as pd
 
 from core.config import PRICE
 from core.price import charts as pcharts
-from core.price import costs, notes, streaming
+from core.price import costs, notes, streaming, sweep
 from core.story.scene import Scene, SceneData, run_meta, spread, talk
 
 T_SHOWN, HEADS, LAYERS = 4096, 8, 12
@@ -49,14 +49,9 @@ matrix = Scene(
 
 
 def _doubling_sweep(kinds, grid, point, growth) -> pd.DataFrame:
-    rows, last = [], {}
-    for T in grid:
-        for k in kinds:
-            if notes.stop_reason(last.get(k), growth.get(k, 2)):
-                continue
-            last[k] = point(k, T)
-            rows.append(last[k])
-    return pd.DataFrame(rows)
+    """The page's own doubling sweep (T ascending, each kind stopped before its next call passes the limit)."""
+    jobs = [(k, T) for T in grid for k in kinds]
+    return pd.DataFrame([e.row for e in sweep.doubling_sweep(jobs, point, growth) if isinstance(e, sweep.Row)])
 
 
 def _streaming() -> SceneData:

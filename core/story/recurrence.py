@@ -65,9 +65,7 @@ def _time_chart(d: SceneData):
     """Live rows solid; the shipped reference dashed, as every chart of the app draws a reference."""
     if not str(d.meta.get("source", "")).startswith("shipped reference"):
         return tcharts.time_vs_T(d.frame)
-    chart = tcharts.time_vs_T(d.frame)
-    chart.data = chart.data.assign(source=f"reference: {d.meta.get('device')}, {d.meta.get('threads')} threads")
-    return chart
+    return tcharts.time_vs_T(None, {f"reference: {d.meta.get('device')}, {d.meta.get('threads')} threads": d.frame})
 
 
 def _faster(v: dict) -> str:
