@@ -72,11 +72,13 @@ plan = view.plan(spec, ss.t_cmp1, ref_meta, info.name if info else None, known)
 if plan.error:
     chart_col.error(plan.error, icon=":material/block:")
 live = tl.live_request(plan.request, plan.prior) if plan.request and info else None
-if plan.request is not None and (live is None or not live.finished()):
+pending = plan.request is not None and (live is None or not live.finished())
+if pending:
     q.stop_button(tl.KEY, where=controls, on_stop=tl.mark_stopped)
 with chart_col:
     chart_slot, status_slot = st.empty(), st.empty()
-    tl.main_chart(chart_slot, live, ref_df, ref_label, spec, export=True)   # the reference (and live points) at once
+    # the reference (and live points) at once; the export menu once nothing is left to measure
+    tl.main_chart(chart_slot, live, ref_df, ref_label, spec, export=not pending)
     if plan.request and live is None:
         status_slot.caption("Getting ready to measure on this server (loading torch)…")
     elif live is not None:

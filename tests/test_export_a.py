@@ -110,12 +110,21 @@ def _menus(at) -> tuple[int, int]:
     ("chapters/scan.py", {"s_sec": "gradients", "s_gT": "40"}),
     ("chapters/scan.py", {"s_sec": "the tree", "s_tT": "8"}),
     ("chapters/scan.py", {"s_sec": "two modes", "s_mT": "32", "s_N": "8"}),
-    ("chapters/timing_lab.py", {}),
-    ("chapters/timing_lab.py", {"t_view": "model"}),
-    ("chapters/timing_lab.py", {"t_view": "file"}),
 ])
 def test_every_chart_on_these_pages_has_an_export_menu(page, query):
     at = app_test(page=page, timeout=120, **query)
     assert not at.exception
     charts, menus = _menus(at)
     assert charts >= 1 and menus == charts
+
+
+@pytest.mark.parametrize("section", ["speedup", "peak", "model", "file"])
+def test_the_timing_labs_charts_get_their_menus_once_the_sweep_is_done(monkeypatch, section):
+    from tests.test_page_timing import timing_page, use_synthetic
+    use_synthetic(monkeypatch)
+    at = timing_page(t_view=section)
+    assert _menus(at)[1] == _menus(at)[0] - 1              # while a sweep is pending the main chart is bare
+    at.button(key="t_again").click().run()
+    assert not at.exception
+    charts, menus = _menus(at)
+    assert charts == 2 and menus == 2                      # the main chart and the section's

@@ -64,8 +64,9 @@ def mark_stopped() -> None:
 
 
 def main_chart(slot, live, ref_df, ref_label: str, spec=None, export: bool = False) -> None:
-    """The time-vs-T chart: the reference at once, live points over it; with its export menu when drawn
-    for the last time in a run (redraws while measuring are the bare chart)."""
+    """The time-vs-T chart: the reference at once, live points over it; with its export menu once no
+    sweep is pending (while one is, every draw is the bare chart, so the slot keeps one element and
+    the browser redraws it in place instead of remounting it)."""
     refs = {ref_label: ref_df}
     if live is not None and len(live.specs) > 1:
         refs["this device, 1 thread"] = live.frame(live.specs[1])
