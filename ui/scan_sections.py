@@ -62,7 +62,7 @@ def three_ways(device: str, seed: int) -> None:
     T, D = ss.s_T, ss.s_D
     slot = main.empty()
     first = charts.timings(ref_df, None, list(compare.METHODS), THREE_TITLE)
-    slot.altair_chart(first, width="stretch")
+    slot.container().altair_chart(first, width="stretch")     # a container, as show_chart's below: redrawn in place
     try:
         rates = compare.calibrate()
         est = compare.check(T, D, rates)
