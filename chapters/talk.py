@@ -20,6 +20,8 @@ from ui import export, layout
 from ui.params import Param, parse, push_to_url, show_messages, sync_from_url
 
 st.set_page_config(initial_sidebar_state="collapsed")
+# A projector's 720 px are the stage: Streamlit's 6rem top padding above the scene title shrinks to the toolbar's height.
+st.html("<style>[data-testid='stMainBlockContainer']{padding-top:4rem}</style>")
 N = len(SCENES)
 P_SCENE = Param("scene", IntBound("scene", 1, N, 1))
 P_SHIPPED = Param("shipped", flag=True, default=False)

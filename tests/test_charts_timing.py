@@ -3,7 +3,8 @@ import json
 
 import pandas as pd
 
-from core.chart_style import REFERENCE_DASH, series
+from core.chart_style import REFERENCE_DASH, label, series
+from core.story import figures
 from core.timing import charts
 
 
@@ -38,11 +39,15 @@ def test_every_method_keeps_its_app_wide_colour_and_shape_and_one_legend():
     colour, shape = points["encoding"]["color"]["scale"], points["encoding"]["shape"]["scale"]
     assert colour["range"] == [series("rnncell_loop").colour, series("sdpa").colour]
     assert shape["range"] == ["circle", "square"]                     # loops circles, fused squares
-    # colour and shape share field and title, so Vega-Lite draws one merged legend; lines and bars have none
+    # colour and shape share field and title, so Vega-Lite draws one merged legend; no layer may set
+    # legend: null (in a shared scale it removes the key from the whole chart)
     assert points["encoding"]["color"]["title"] == points["encoding"]["shape"]["title"] == "method"
     for layer in _layers(spec):
-        if layer["mark"]["type"] in ("line", "rule"):
-            assert layer["encoding"]["color"]["legend"] is None
+        assert "legend" not in layer["encoding"]["color"]
+    # and the drawn figure keys every method by name (rendered by Vega itself, offline)
+    svg = figures.to_svg(figures.spec_json(charts.time_vs_T(rows()))).decode()
+    for method in ("rnncell_loop", "sdpa"):
+        assert f">{label(method)}<" in svg, method
     for build in (charts.speedup(rows(), "rnncell_loop"), charts.pct_of_peak(rows(), 100.0)):
         layer = next(l for l in build.to_dict()["layer"] if l["mark"]["type"] == "point")
         assert layer["encoding"]["color"]["scale"]["range"][-1] == series("sdpa").colour

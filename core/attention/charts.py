@@ -24,11 +24,13 @@ def _map_px(n: int, cell: int = ATTENTION.cell_px, widest: int = ATTENTION.max_m
     return max(60, min(cell * n, widest))
 
 
-def _axes(df: pd.DataFrame) -> tuple[alt.X, alt.Y]:
-    """Key and query axes with a label on every row and column (labelOverlap off)."""
+def _axes(df: pd.DataFrame, every_label: bool = True) -> tuple[alt.X, alt.Y]:
+    """Key and query axes with a label on every row and column (labelOverlap off), or, with
+    `every_label=False` (talk type on a small map), every label that fits without overlapping."""
     qs, ks = _label_sort(df, "query", "query label"), _label_sort(df, "key", "key label")
-    x = alt.X("key label:O", sort=ks, title="key", axis=alt.Axis(labelAngle=-90, labelOverlap=False))
-    y = alt.Y("query label:O", sort=qs, title="query", axis=alt.Axis(labelOverlap=False))
+    overlap = False if every_label else "greedy"
+    x = alt.X("key label:O", sort=ks, title="key", axis=alt.Axis(labelAngle=-90, labelOverlap=overlap))
+    y = alt.Y("query label:O", sort=qs, title="query", axis=alt.Axis(labelOverlap=overlap))
     return x, y
 
 
@@ -59,18 +61,22 @@ def head_map(df: pd.DataFrame, title: str, subtitle: str = "", value: str = "wei
         title=alt.Title(title, subtitle=subtitle or None, subtitleFontSize=16, subtitleColor=INK)))
 
 
-def head_grid(df: pd.DataFrame, title: str, value: str = "weight", width: int = 820) -> alt.Chart:
+def head_grid(df: pd.DataFrame, title: str, value: str = "weight", width: int = 820, size: int | None = None,
+              legend: str = "top") -> alt.Chart:
     """Every (layer, head) map, wrapped into rows that fit `width` px; cells with ideal > 0 outlined.
 
     df: layer, head, query, key, query label, key label, `value`, ideal (tidy, one row per cell).
+    `size` fixes each map's side (then labels that would overlap are left out); `legend` is where
+    the colour scale goes ("top", or "right" where height is short, as in talk mode).
     """
     n = int(df["query"].max()) + 1
-    size = _map_px(n, ATTENTION.cell_px, 300)
+    every_label = size is None
+    size = size or _map_px(n, ATTENTION.cell_px, 300)
     per_row = max(1, width // (size + 90))
     d = df.assign(panel="layer " + df["layer"].astype(str) + " · head " + df["head"].astype(str))
     panels = list(dict.fromkeys(d.sort_values(["layer"], kind="stable")["panel"]))
-    x, y = _axes(d)
-    cells, ideal = _cells(x, y, value, alt.Legend(orient="top", gradientLength=220))
+    x, y = _axes(d, every_label)
+    cells, ideal = _cells(x, y, value, alt.Legend(orient=legend, gradientLength=220 if legend == "top" else 160))
     return style(
         alt.layer(cells, ideal, data=d).properties(width=size, height=size)
         .facet(facet=alt.Facet("panel:N", sort=panels, title=None), columns=per_row)

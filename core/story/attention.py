@@ -16,6 +16,7 @@ from core.story.scene import TALK_HEIGHT, Scene, SceneData, run_meta, talk
 
 DEMO = dict(t=48, heads=4, causal=False, seed=0)
 TASK = "reverse"
+TALK_MAP_PX = 230           # one map in the heads scene: two side by side fit 1280×720 with the sentence
 
 
 def _path() -> SceneData:
@@ -104,12 +105,13 @@ def _heads() -> SceneData:
 
 
 def _heads_chart(d: SceneData):
-    chart = acharts.head_grid(d.frame, f"Trained {d.values['task']} model: every layer × head")
-    rows, cols = d.values["layers"], d.values["heads"]
-    size = int(min((TALK_HEIGHT - 60 * rows) / rows, 640 / cols))
-    chart.spec.width = chart.spec.height = max(size, 60)
-    chart.title = alt.Undefined            # the scene's sentence says what the grid shows
-    return talk(chart)
+    """The two heads the sentence names, side by side (all of them would not fit one screen)."""
+    v, f = d.values, d.frame
+    named = {(v["best_layer"], v["best_head"]), (v["prev_layer"], v["prev_head"])}
+    pick = f[[(int(a), int(b)) in named for a, b in zip(f["layer"], f["head"])]]
+    chart = acharts.head_grid(pick, "", width=2 * (TALK_MAP_PX + 90), size=TALK_MAP_PX, legend="right")
+    chart.title = alt.Undefined            # the scene's sentence says what the maps show
+    return talk(chart, height=None)
 
 
 heads = Scene(

@@ -23,15 +23,19 @@ def _ids(df: pd.DataFrame) -> list[str]:
 
 
 def _colour(df: pd.DataFrame, legend: bool = True) -> alt.Color:
-    return alt.Color("label:N", scale=colour_scale(_ids(df)), title="method", legend=None if not legend else alt.Legend())
+    """The method's colour. Every layer leaves the legend to Vega-Lite's merge: a `legend=None` in
+    one layer of a shared scale removes the key from the whole chart (the colours went unexplained)."""
+    del legend
+    return alt.Color("label:N", scale=colour_scale(_ids(df)), title="method")
 
 
 def _shape(df: pd.DataFrame, legend: bool = True) -> alt.Shape:
-    return alt.Shape("label:N", scale=shape_scale(_ids(df)), title="method", legend=None if not legend else alt.Legend())
+    del legend
+    return alt.Shape("label:N", scale=shape_scale(_ids(df)), title="method")
 
 
 def time_vs_T(df: pd.DataFrame | None, references: dict[str, pd.DataFrame | None] | None = None,
-              height: int = 290) -> alt.Chart:
+              height: int = 440) -> alt.Chart:
     """Median time per call vs T, log–log, IQR as error bars; `df` live (solid), `references`
     (name → rows with the same columns) dashed. Either may be empty: a reference alone paints
     the first view before anything is measured."""
@@ -47,7 +51,7 @@ def time_vs_T(df: pd.DataFrame | None, references: dict[str, pd.DataFrame | None
     sources = list(dict.fromkeys(data["source"]))
     dash = alt.StrokeDash("source:N", title="measured on", scale=alt.Scale(
         domain=sources, range=[[1, 0] if s == LIVE else REFERENCE_DASH for s in sources]),
-        legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolSize=600, orient="bottom", direction="horizontal"))
+        legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolSize=600, orient="top", direction="horizontal"))
     y = alt.Y("ms:Q", scale=alt.Scale(type="log"), title="time per call, ms (median, log)")
     base = alt.Chart(data).encode(T_AXIS, y)
     tip = ["label", "T", alt.Tooltip("ms:Q", format=".3f", title="median ms"),
