@@ -16,7 +16,6 @@ from ui import warmup
 from ui.export import show_chart
 
 KEY = "t_live"
-MAIN_HEIGHT = 420    # the whole chart, title and the legends below it included (Streamlit theme)
 ss = st.session_state
 
 
@@ -70,7 +69,7 @@ def main_chart(slot, live, ref_df, ref_label: str, spec=None, export: bool = Fal
     refs = {ref_label: ref_df}
     if live is not None and len(live.specs) > 1:
         refs["this device, 1 thread"] = live.frame(live.specs[1])
-    chart = charts.time_vs_T(live.frame() if live else None, refs, height=MAIN_HEIGHT)
+    chart = charts.time_vs_T(live.frame() if live else None, refs)
     if not export:
         slot.altair_chart(chart, width="stretch")
         return
