@@ -84,8 +84,8 @@ def stage() -> None:
         navigation(n)
         figure_box, source_box = st.container(), st.container()
         clicked = st.button(f"Re-measure live (~{scene.live_seconds:.0f} s)", key="talk_live_btn",
-                            disabled=only_shipped, icon=":material/refresh:",
-                            help="Run this scene's computation now, on this server")
+                            disabled=only_shipped or bool(scene.live_elsewhere), icon=":material/refresh:",
+                            help=scene.live_elsewhere or "Run this scene's computation now, on this server")
         data = measure(scene, live) if clicked else None
         data = data or (None if only_shipped else live.get(scene.slug)) or shipped()[1].get(scene.slug)
         st.toggle("Shipped results only", key="shipped", help="For slow hosts: never compute on stage",

@@ -236,6 +236,17 @@ def push_to_url(params: list[Param]) -> None:
         st.query_params.update(changes)
 
 
+def clamp_choice(key: str, hi: int, what: str, messages: list[str]) -> None:
+    """Keep a 1-based choice (a layer, a head, a step) inside what exists now, e.g. after a shorter
+    sequence or another model; a non-number resets it to 1, too large a value gets a message."""
+    value = st.session_state.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        st.session_state[key] = 1
+    elif value > hi:
+        messages.append(f"{what} {value} does not exist here (there {'is' if hi == 1 else 'are'} {hi}); showing {hi}.")
+        st.session_state[key] = hi
+
+
 def show_messages(messages: list[str]) -> None:
     for m in messages:
         st.warning(m, icon=":material/link_off:")

@@ -100,6 +100,7 @@ class Scene:
     timed: bool = False
     live_seconds: float = 1.0
     claims: tuple[str, ...] = ()
+    live_elsewhere: str = ""   # why this scene is not recomputed on stage, and where it is (empty: it is)
 
     def noisy(self, data: SceneData) -> bool:
         """A timing whose spread, or the host's load while it ran, says it may have been spoiled."""

@@ -145,6 +145,22 @@ def gradient_band(setup_kwargs: dict, wrt: str) -> str:
             "print(band.to_csv(index=False))\n")
 
 
+def attention_grid(task: str, text: str, layer: int | None = None, head: int | None = None) -> str:
+    """Attention maps: a shipped model's weights for your sequence, every head (or one `layer`/`head`)."""
+    pick = ("layers = [layers[{l} - 1]]\n".format(l=layer) if layer else "")
+    keep = (f"grid = grid[grid['head'] == {str(head)!r}]\n" if head else "")
+    return ("from core.attention import multihead, tasks, training, transformer\n"
+            "from core.config import ATTENTION\n\n"
+            f"task, text = {task!r}, {text!r}\n"
+            "items = tasks.parse(task, text, ATTENTION.text.max_len)\n"
+            "an = transformer.analyse(training.load_task_model(task), tasks.example(task, items))\n"
+            "layers = [s.weights for s in an.trace.layers]\n"
+            + pick +
+            "grid = multihead.grid_frame(layers, an.example.ideal, an.predicted[:-1])\n"
+            + keep +
+            "print(grid.to_csv(index=False))\n")
+
+
 def matrix_size(T: int, heads: int, layers: int, batch: int, dtype: str) -> str:
     """Attention's price, the closed-form T × T curve."""
     return ("from core.price import costs\n\n"
