@@ -12,6 +12,130 @@ def scene(slug: str) -> str:
             f"print(data.frame.to_csv(index=False))\n")
 
 
+# ---------------------------------------------------------------- timing lab, scan, head to head (thinA)
+def _args(**kw) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in kw.items())
+
+
+def timing_reference(mode: str, methods) -> str:
+    """The timing lab's main chart before a live sweep: the shipped reference of `mode`, its methods."""
+    return ("from core.timing import reference\n\n"
+            f"meta, df = reference.load({mode!r})\n"
+            f"print(df[df['method'].isin({list(methods)!r})].to_csv(index=False))\n")
+
+
+def timing_file(file_name: str, methods) -> str:
+    """A shipped result file of the timing lab, its chosen methods."""
+    return ("from core.assets import REFERENCE\nfrom core.timing import results\n\n"
+            f"meta, df = results.load(REFERENCE / {file_name!r})\n"
+            f"print(df[df['method'].isin({list(methods)!r})].to_csv(index=False))\n")
+
+
+def timing_sweep(spec) -> str:
+    """The timing lab's live sweep, measured again on this machine (times differ; the grid does not)."""
+    return ("import pandas as pd\n\nfrom core.timing.spec import SweepSpec\n"
+            "from core.timing.sweep import final_peak, iter_sweep, with_peak_share\n\n"
+            f"spec = {spec!r}\n"
+            "df = pd.DataFrame(list(iter_sweep(spec)))\n"
+            "peak, _ = final_peak(spec.device, spec.threads, df)\n"
+            "print(with_peak_share(df, peak).to_csv(index=False))\n")
+
+
+def timing_work_span(Ts, methods, B: int, d: int, mode: str, parallel_flops: float, step_s: float) -> str:
+    """The timing lab's work–span MODEL curves."""
+    return ("from core.timing import fit\n\n"
+            f"df = fit.work_span({list(Ts)!r}, {tuple(methods)!r}, {B!r}, {d!r}, {mode!r}, {parallel_flops!r}, {step_s!r})\n"
+            "print(df.to_csv(index=False))\n")
+
+
+def timing_seed(device: str, threads: int, seed: int) -> str:
+    """The seed article's snippet, replayed (three readings of each model; times differ run to run)."""
+    return ("from core.timing import notes, seed_snippet\n\n"
+            f"result = seed_snippet.replay({_args(device=device, threads=threads, seed=seed)})\n"
+            "print(notes.snippet_frame(result).to_csv(index=False))\n")
+
+
+def scan_shipped(name: str) -> str:
+    """A shipped scan result file (`core.scan.results.<name>`), its rows."""
+    return ("from core.scan import results\n\n"
+            f"meta, df = results.load(results.{name})\n"
+            "print(df.to_csv(index=False))\n")
+
+
+def scan_three_ways(T: int, D: int, seed: int) -> str:
+    """The three solvers timed live at T (times differ run to run; methods and errors do not)."""
+    return ("from core.scan import compare\n\n"
+            f"r = compare.three_ways({_args(T=T, D=D, seed=seed)}, threads=1, rates=compare.calibrate())\n"
+            f"print(r.table.assign(T={T!r}).to_csv(index=False))\n")
+
+
+def scan_error_curve(Ts, seed: int) -> str:
+    """float32 error of each solver against the float64 loop, by T."""
+    return ("from core.scan import compare\n\n"
+            f"print(compare.error_curve({list(Ts)!r}, seed={seed!r}).to_csv(index=False))\n")
+
+
+def scan_tree(T: int, a: float, b: str, seed: int) -> str:
+    """Blelloch's tree, level by level, for the reader's steps."""
+    return ("from core.scan import tree_view\n\n"
+            f"levels, _ = tree_view.levels({T!r}, {a!r}, {b!r}, {seed!r})\n"
+            "print(levels.to_csv(index=False))\n")
+
+
+def scan_step(t_max: int, device: str, seed: int) -> str:
+    """One training step timed live per method and T (times differ run to run; the grid does not)."""
+    return ("import pandas as pd\n\nfrom core.scan import steptime\n\n"
+            f"items = steptime.sweep(steptime.grid({t_max!r}), device={device!r}, seed={seed!r})\n"
+            "print(pd.DataFrame([i for i in items if isinstance(i, dict)]).to_csv(index=False))\n")
+
+
+def scan_state(N: int) -> str:
+    """State carried per token: a KV cache against a fixed recurrent state."""
+    return ("from core.scan import modes\n\n"
+            f"print(modes.state_frame({N!r}, {N!r}).to_csv(index=False))\n")
+
+
+def scan_recorded(task: str) -> str:
+    """The shipped minGRU-vs-transformer accuracy by length for one task."""
+    return ("import pandas as pd\n\nfrom core.scan import lm\n\n"
+            f"print(pd.DataFrame(lm.recorded()[{task!r}]['by_length']).to_csv(index=False))\n")
+
+
+def scan_gradients(T: int, bias: float, seed: int) -> str:
+    """minGRU's gradient band by distance, beside the tanh RNN and attention."""
+    return ("from core.scan import grads\n\n"
+            f"print(grads.profile({T!r}, {bias!r}, {seed!r}).band.to_csv(index=False))\n")
+
+
+def h2h_runs(task: str) -> str:
+    """The shipped head-to-head sweep, one task: final accuracy per model, distance and seed."""
+    return ("from core.head_to_head import shipped\n\n"
+            "meta, runs = shipped.sweep()\n"
+            f"print(runs[runs.task == {task!r}].to_csv(index=False))\n")
+
+
+def h2h_curves(task: str, D: int, kinds) -> str:
+    """The shipped training curves at one task and distance, the chosen models."""
+    return ("from core.head_to_head import shipped\n\n"
+            "c = shipped.curves()\n"
+            f"print(c[(c.task == {task!r}) & (c.distance == {D!r}) & c.model.isin({list(kinds)!r})]"
+            ".to_csv(index=False))\n")
+
+
+def h2h_throughput(target: int) -> str:
+    """The shipped training throughput of models matched at about `target` parameters."""
+    return ("from core.head_to_head import shipped\n\n"
+            "meta, tp = shipped.throughput()\n"
+            f"print(tp[tp.target_params == {target!r}].to_csv(index=False))\n")
+
+
+def h2h_modelled(kinds, targets, lengths, target: int) -> str:
+    """The work–span MODEL of the same throughput on a parallel device."""
+    return ("from core.head_to_head import throughput\n\n"
+            f"m = throughput.modelled({tuple(kinds)!r}, {tuple(targets)!r}, {tuple(lengths)!r})\n"
+            f"print(m[m.target_params == {target!r}].to_csv(index=False))\n")
+
+
 def gradient_band(setup_kwargs: dict, wrt: str) -> str:
     """The gradient page's main chart: median and min–max of ‖∂L/∂·‖ per distance."""
     args = ", ".join(f"{k}={v!r}" for k, v in setup_kwargs.items())

@@ -69,7 +69,7 @@ def time_vs_T(df: pd.DataFrame | None, references: dict[str, pd.DataFrame | None
     return style(chart.properties(height=height, title="Time per call vs sequence length"), legend_below=True)
 
 
-def speedup(df: pd.DataFrame, baseline: str) -> alt.Chart:
+def speedup(df: pd.DataFrame, baseline: str, height: int = 340) -> alt.Chart:
     """How many times faster than `baseline` each method is, per T (above 1 = faster)."""
     base = df[df["method"] == baseline].set_index("T")["median_s"]
     data = df[df["method"] != baseline].copy()
@@ -80,27 +80,27 @@ def speedup(df: pd.DataFrame, baseline: str) -> alt.Chart:
     points = alt.Chart(data).mark_point(size=90, filled=True, opacity=1).encode(
         **enc, color=_colour(data), shape=_shape(data), tooltip=["label", "T", alt.Tooltip("speedup:Q", format=".2f")])
     one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color="gray").encode(y="y:Q")
-    chart = alt.layer(lines, points, one).properties(height=340, title=["Speed-up over", label])
+    chart = alt.layer(lines, points, one).properties(height=height, title=["Speed-up over", label])
     return style(chart, legend_below=True)
 
 
-def pct_of_peak(df: pd.DataFrame, peak_gflops: float) -> alt.Chart:
+def pct_of_peak(df: pd.DataFrame, peak_gflops: float, height: int = 340) -> alt.Chart:
     """Achieved FLOP/s as a share of this device's measured matmul peak (never above 100 %)."""
     enc = dict(x=T_AXIS, y=alt.Y("pct_of_peak:Q", title="% of matmul peak", scale=alt.Scale(domain=[0, 100])))
     lines = alt.Chart(df).mark_line(strokeWidth=3).encode(**enc, color=_colour(df, legend=False))
     points = alt.Chart(df).mark_point(size=90, filled=True, opacity=1).encode(
         **enc, color=_colour(df), shape=_shape(df), tooltip=["label", "T", alt.Tooltip("pct_of_peak:Q", format=".1f")])
     title = ["Share of the device's peak", f"(matmul: {peak_gflops:,.0f} GFLOP/s)"]
-    return style(alt.layer(lines, points).properties(height=340, title=title), legend_below=True)
+    return style(alt.layer(lines, points).properties(height=height, title=title), legend_below=True)
 
 
-def model_curves(df: pd.DataFrame, title: str) -> alt.Chart:
+def model_curves(df: pd.DataFrame, title: str, height: int = 340) -> alt.Chart:
     """Work–span model times: thin lines without points, titled as a MODEL (dashes are kept for references)."""
     data = df.assign(ms=df["model_s"] * 1e3)
     chart = alt.Chart(data).mark_line(strokeWidth=2.5).encode(
         T_AXIS, alt.Y("ms:Q", scale=alt.Scale(type="log"), title="modelled ms per call (log)"),
         color=_colour(data), tooltip=["label", "T", alt.Tooltip("ms:Q", format=".3f")])
-    return style(chart.properties(height=340, title=title), legend_below=True)
+    return style(chart.properties(height=height, title=title), legend_below=True)
 
 
 def snippet_bars(df: pd.DataFrame) -> alt.Chart:
