@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.bounds import Estimate
 from core.config import ATTENTION as A
 
 FLOAT = 8                  # every intermediate on this page is float64
@@ -75,34 +76,28 @@ class MapsParams:
         return EncodingSpec(self.pe, self.pe_T, self.pe_D, self.task)
 
 
-@dataclass(frozen=True)
-class Cost:
-    bytes: int
-    seconds: float
-
-
-def reading_cost(tokens: int) -> Cost:
+def reading_cost(tokens: int) -> Estimate:
     """Greedy decoding (one forward per answer slot) plus a traced pass, on the tiny model."""
     d, layers, t = A.model_width.hi, A.model_layers.hi, tokens
     flops = (t + 1) * layers * (24 * t * d * d + 4 * t * t * d)
-    return Cost(layers * 12 * A.model_heads.hi * t * t * FLOAT + 64 * t * d * FLOAT, OVERHEAD_S * (t + 1) + flops / SLOW_FLOPS)
+    return Estimate(layers * 12 * A.model_heads.hi * t * t * FLOAT + 64 * t * d * FLOAT, OVERHEAD_S * (t + 1) + flops / SLOW_FLOPS)
 
 
-def demo_cost(spec: DemoSpec) -> Cost:
+def demo_cost(spec: DemoSpec) -> Estimate:
     """Both formulas (with and without 1/√Dh) and the gradient to every row, attention and RNN."""
     t, d = spec.T, A.demo_width
     arrays = 3 * (6 * spec.heads * t * t + 6 * t * d)                      # three passes' intermediates
     flops = 3 * (8 * t * d * d + 4 * t * t * d) + 6 * t * d * d             # + the RNN's T steps
-    return Cost(arrays * FLOAT, 3 * OVERHEAD_S + t * 1e-4 + flops / SLOW_FLOPS)
+    return Estimate(arrays * FLOAT, 3 * OVERHEAD_S + t * 1e-4 + flops / SLOW_FLOPS)
 
 
-def encoding_cost(spec: EncodingSpec) -> Cost:
+def encoding_cost(spec: EncodingSpec) -> Estimate:
     """The T × D encoding and its T × T dot products."""
     t, d = (A.max_len, A.model_width.hi) if spec.kind == "learned" else (spec.T, spec.D)
-    return Cost((t * d + t * t) * FLOAT, OVERHEAD_S + 2 * t * t * d / SLOW_FLOPS)
+    return Estimate((t * d + t * t) * FLOAT, OVERHEAD_S + 2 * t * t * d / SLOW_FLOPS)
 
 
-def check(cost: Cost, what: str) -> Cost:
+def check(cost: Estimate, what: str) -> Estimate:
     """`cost` if it is within the page's budget, else a ValueError naming the limit."""
     if cost.bytes > A.max_bytes:
         raise ValueError(f"{what} would need about {cost.bytes / 2**20:,.0f} MiB, past this page's memory "
