@@ -2,11 +2,13 @@
 
     python benchmarks/bench_pages.py [--port 8671] [--reps 3] [--burn]
 
-For every page: seconds from opening it in a fresh browser context to its first chart painted
+For every page: seconds from opening it in a fresh browser context (its own download and start of
+the frontend included) to its first chart painted
 (the first visit on the server, then `--reps` fresh visitors more: p50 and max), and seconds for
 a default-scale control change to redraw (the first slider in the main area nudged one step
 with the keyboard, until the app is idle again with a chart on screen; p50 over the reps).
-Then the server's resident memory after every page has been visited. `--burn` runs the same
+Then one visitor moving through the chapters by the sidebar (the frontend already running): seconds
+from the click to the new page's title and a chart. Then the server's resident memory. `--burn` runs the same
 with a CPU-burning process pinned beside the server (one core busy, as on a shared host).
 The Timing lab's live sweep is left to run in the background of its own session: its first
 chart is the shipped reference and is what this measures. Loopback only; every figure is
@@ -100,6 +102,28 @@ def control_change(page) -> float | None:
     return time.perf_counter() - t0
 
 
+def page_switches(browser, base: str) -> list[tuple[str, float]]:
+    """One visitor moving through the chapters by the sidebar (the frontend already loaded)."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = ctx.new_page()
+    page.goto(base)
+    page.wait_for_selector(CHART, timeout=180_000)
+    out = []
+    for pg in pages():
+        if pg.url_path in ("", "quiz", "talk"):
+            continue
+        page.wait_for_selector(IDLE, timeout=180_000)
+        old = page.locator("h1").first.inner_text()
+        t0 = time.perf_counter()
+        page.locator("[data-testid='stSidebarNav'] a").filter(has_text=pg.title).first.click()
+        page.wait_for_function("old => { const h = document.querySelector('h1'); return h && h.innerText !== old; }",
+                               arg=old, timeout=180_000)
+        page.wait_for_selector(CHART, timeout=180_000)
+        out.append((pg.title, time.perf_counter() - t0))
+    ctx.close()
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=8671)
@@ -134,7 +158,10 @@ def main() -> None:
                 ch = f"{statistics.median(changes):5.2f} s" if changes else "  (no slider)"
                 print(f"{pg.title:26s} first visit {first:5.2f} s | fresh visitors p50 {statistics.median(again):5.2f} "
                       f"max {max(again):5.2f} s | control change p50 {ch} | load {load:.1f}", flush=True)
+            switches = page_switches(browser, base)
             browser.close()
+        for title, t in switches:
+            print(f"switch to {title:26s} through the sidebar: {t:5.2f} s to its title and chart, idle")
         print(f"server resident memory after every page: {rss_mb(server.pid):.0f} MB (goal < 1024 MB)")
         worst = max(max(r[2]) for r in rows)
         print(f"slowest fresh visitor to a main chart: {worst:.2f} s (goal ≤ 1.5 s idle, ≤ 3 s busy)"
