@@ -17,6 +17,29 @@ import numpy as np
 import torch
 from torch import nn
 
+from core.bounds import FloatBound, IntBound
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrainSettings:
+    """What every training run in the app is given; a chapter's config subclasses it with its own
+    defaults and adds what is its own (a task, a variant, a schedule).
+
+    steps, batch size, learning rate, gradient clipping (`clip` = 0 turns it off), seed."""
+
+    steps: int = 1
+    batch: int = 1
+    lr: float = 1e-3
+    clip: float = 0.0
+    seed: int = 0
+
+    def check_within(self, steps: IntBound, batch: IntBound, lr: FloatBound, clip: FloatBound) -> None:
+        """Each value inside the chapter's limit; a ValueError naming the limit otherwise."""
+        steps.check(self.steps)
+        batch.check(self.batch)
+        lr.check(self.lr)
+        clip.check(self.clip)
+
 
 @dataclass(frozen=True)
 class TrainResult:

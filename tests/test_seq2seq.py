@@ -83,12 +83,12 @@ def test_model_seeds_are_local_and_training_runs_with_clipping():
     assert torch.equal(torch.random.get_rng_state(), state)
     assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
     seen = []
-    model, result = s2s.train(s2s.TrainConfig("attention", steps=3, batch=8, clip=0.5),
+    model, result = s2s.train(s2s.TrainConfig(variant="attention", steps=3, batch=8, clip=0.5),
                               lambda k, n, loss: seen.append(k))
     assert seen == [1, 2, 3] and result.steps_done == 3 and np.isfinite(result.loss).all()
     assert not model.training
     with pytest.raises(ValueError, match="variant must be one of"):
-        s2s.TrainConfig("transformer").check()
+        s2s.TrainConfig(variant="transformer").check()
 
 
 @pytest.mark.parametrize("text, digits", [("3 1 4", (3, 1, 4)), ("9,0,,1", (9, 0, 1)), ("  12 ", (1, 2))])

@@ -30,7 +30,7 @@ from torch import nn
 
 from core.assets import CHECKPOINTS
 from core.config import ATTENTION
-from core.train_loop import TrainResult, frozen, param_count, run_steps
+from core.train_loop import TrainResult, TrainSettings, frozen, param_count, run_steps
 from core.attention.tasks import IGNORE, VOCAB, eval_batches, make_batch, spec
 from core.attention.transformer import TinyTransformer, TransformerConfig, greedy
 
@@ -78,23 +78,21 @@ def matched_width(kind: str, target: int, layers: int = 1) -> int:
     return min(range(1, 1025), key=lambda n: abs(recurrent_params(kind, n, layers) - target))
 
 
-@dataclass(frozen=True)
-class TrainConfig:
+@dataclass(frozen=True, kw_only=True)
+class TrainConfig(TrainSettings):
+    """A tiny transformer's run on one task (`seed` seeds the data stream)."""
+
     task: str = "reverse"
     steps: int = ATTENTION.train_steps.default
     batch: int = ATTENTION.train_batch.default
     lr: float = ATTENTION.learning_rate.default
-    clip: float = ATTENTION.clip_norm.default     # 0 turns clipping off
-    seed: int = 0                                 # the data stream's seed
+    clip: float = ATTENTION.clip_norm.default
     warmup: int = 100
     optimizer: str = "adamw"                      # or "sgd": plain steps, where clipping shows directly
 
     def check(self) -> "TrainConfig":
         spec(self.task)
-        ATTENTION.train_steps.check(self.steps)
-        ATTENTION.train_batch.check(self.batch)
-        ATTENTION.learning_rate.check(self.lr)
-        ATTENTION.clip_norm.check(self.clip)
+        self.check_within(ATTENTION.train_steps, ATTENTION.train_batch, ATTENTION.learning_rate, ATTENTION.clip_norm)
         if self.optimizer not in ("adamw", "sgd"):
             raise ValueError(f"optimizer must be adamw or sgd; got {self.optimizer!r}")
         return self

@@ -37,7 +37,7 @@ from torch import nn
 from core.config import SEQ2SEQ as L
 from core.device import one_thread
 from core.assets import CHECKPOINTS
-from core.train_loop import TrainResult, frozen, param_count, run_steps
+from core.train_loop import TrainResult, TrainSettings, frozen, param_count, run_steps
 
 RECORD = CHECKPOINTS / "seq2seq.json"
 BOS = L.digits                      # the decoder's start token, after the digits 0..9
@@ -120,20 +120,20 @@ def make_batch(n: int, batch: int, g: torch.Generator) -> tuple[torch.Tensor, to
 
 
 # ---------------------------------------------------------------- training
-@dataclass(frozen=True)
-class TrainConfig:
+@dataclass(frozen=True, kw_only=True)
+class TrainConfig(TrainSettings):
+    """One encoder–decoder's run (`seed` seeds the model's init and the data stream)."""
+
     variant: str = "attention"
     steps: int = L.steps.default
     batch: int = L.batch.default
     lr: float = L.learning_rate.default
-    clip: float = L.clip_norm.default       # 0 turns clipping off
-    seed: int = 0                           # model init and data stream
+    clip: float = L.clip_norm.default
 
     def check(self) -> "TrainConfig":
         if self.variant not in L.variants:
             raise ValueError(f"variant must be one of {', '.join(L.variants)}; got {self.variant!r}")
-        L.steps.check(self.steps), L.batch.check(self.batch)
-        L.learning_rate.check(self.lr), L.clip_norm.check(self.clip)
+        self.check_within(L.steps, L.batch, L.learning_rate, L.clip_norm)
         return self
 
 
@@ -273,7 +273,7 @@ def _cli(argv: list[str] | None = None) -> None:
     p.add_argument("--out", type=Path, default=None, help="default: assets/checkpoints/seq2seq_<variant>.pt")
     a = p.parse_args(argv)
     torch.set_num_threads(a.threads)
-    cfg = TrainConfig(a.variant, a.steps, seed=a.seed)
+    cfg = TrainConfig(variant=a.variant, steps=a.steps, seed=a.seed)
     every = max(1, cfg.steps // 20)
     model, result = train(cfg, lambda s, n, loss: print(f"step {s}/{n} loss {loss:.4f}", flush=True)
                           if s % every == 0 else None)
