@@ -13,10 +13,10 @@ from ui import warmup
 warmup.wait()  # torch is being imported on a background thread; importing it here at the same time races
 from core.benchmark import TIMING_LOCK
 from core.config import IntBound
-from core.story import figures, snippets
+from core.story import snippets
 from core.story import scene as sc
 from core.story.scenes import SCENES
-from ui import export, layout
+from ui import export, layout, vega
 from ui.params import Param, parse, push_to_url, show_messages, sync_from_url
 
 st.set_page_config(initial_sidebar_state="collapsed")
@@ -101,8 +101,7 @@ def stage() -> None:
         sentence.markdown(f"#### {scene.sentence(data)}")
         figure_box.metric(*scene.figure(data))
         chart = scene.chart(data)
-        text = figures.describe(chart, data.frame)
-        left.altair_chart(chart.properties(description=text), width="stretch", key=f"talk_chart_{scene.slug}")
+        text = vega.draw(chart, data.frame, where=left, key=f"talk_chart_{scene.slug}")
         m = data.meta
         where = m.get("source") or ("measured live just now" if is_live else "shipped result")
         source_box.caption(f"{where} · {m.get('device', '?')} · {m.get('threads', '?')} thread(s)"

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from core.story import figures
+from ui import vega
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -70,8 +71,7 @@ def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame | Callable[[], pd.Da
     """Draw `chart` (labelled for screen readers with a description of `data`) and its export menu."""
     box = (where or st).container()
     df = data() if callable(data) else data
-    text = figures.describe(chart, df)
-    box.altair_chart(chart.properties(description=text), width=width, key=f"{key}_chart")
+    text = vega.draw(chart, df, where=box, width=width, key=f"{key}_chart")
     if caption:
         box.caption(text)
     with box:

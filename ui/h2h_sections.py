@@ -12,7 +12,7 @@ from core.config import H2H as L
 from core.config import TIMING
 from core.head_to_head import charts, experiment, models, notes, shipped, tasks, throughput, view
 from core.story import snippets
-from ui import layout, sidebar
+from ui import layout, sidebar, vega
 from ui import queue as q
 from ui.export import show_chart
 from ui.params import Param, push_to_url, slider
@@ -127,8 +127,8 @@ def experiment_block(ctrl, chart, below) -> None:
         lc = live_curves if same_task and run.get("distance") == D else None
         side = charts.curves_chart(ship_curves, lc, x, f"Training curves at D = {D}")
         if not export:
-            main_slot.altair_chart(main, width="stretch")
-            curve_slot.altair_chart(side, width="stretch")
+            vega.draw(main, where=main_slot, describe=False)
+            vega.draw(side, where=curve_slot, describe=False)
             return
         live_main = same_task and len(finals) > 0
         show_chart(main, pd.concat([here.assign(source="shipped"), finals.assign(source="live")], ignore_index=True)

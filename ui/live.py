@@ -22,7 +22,7 @@ import streamlit as st
 from core.benchmark import TIMING_LOCK
 from core.price.isolated import Worker
 from core.price.sweep import Row, Start, Stop
-from core.story import figures
+from ui import vega
 
 LIVE, SHIPPED = "live", "shipped reference"
 
@@ -95,7 +95,7 @@ def refine(spec, reference: pd.DataFrame | None, chart: Callable[[pd.DataFrame],
         frame = both(rows)
         if len(frame):                                    # labelled for screen readers from its data
             fig = chart(frame)
-            slot.altair_chart(fig.properties(description=figures.describe(fig, frame)), width="stretch")
+            vega.draw(fig, frame, where=slot)
 
     draw([])
     rows, stopped = sweep(spec, draw, isolated) if live else ([], [])

@@ -10,7 +10,7 @@ from core.config import SCAN as L
 from core.device import describe
 from core.scan import assoc, charts, compare, grads, lm, modes, notes, results, steptime, tree_view, view
 from core.story import snippets
-from ui import layout, measured
+from ui import layout, measured, vega
 from ui import queue as q
 from ui.export import show_chart
 from ui.params import Param, slider
@@ -62,7 +62,7 @@ def three_ways(device: str, seed: int) -> None:
     T, D = ss.s_T, ss.s_D
     slot = main.empty()
     first = charts.timings(ref_df, None, list(compare.METHODS), THREE_TITLE)
-    slot.container().altair_chart(first, width="stretch")     # a container, as show_chart's below: redrawn in place
+    vega.draw(first, where=slot.container(), describe=False)     # a container, as show_chart's below: redrawn in place
     try:
         rates = compare.calibrate()
         est = compare.check(T, D, rates)
@@ -156,7 +156,7 @@ def step(device: str, seed: int) -> None:
                    snippet=(snippets.scan_step(ss.s_sT, device, seed) if live is not None
                             else snippets.scan_shipped("STEP_CPU")))
     else:
-        main.altair_chart(chart, width="stretch")
+        vega.draw(chart, where=main, describe=False)
     if cpu:
         m = cpu[0]
         main.caption(f"Dashed: shipped reference on {m['device']} ({m['threads']} thread, load average "

@@ -12,7 +12,7 @@ from core.config import TIMING as L
 from core.story import snippets
 from core.timing import charts, reference
 from ui import queue as q
-from ui import warmup
+from ui import vega, warmup
 from ui.export import show_chart
 
 KEY = "t_live"
@@ -71,7 +71,7 @@ def main_chart(slot, live, ref_df, ref_label: str, spec=None, export: bool = Fal
         refs["this device, 1 thread"] = live.frame(live.specs[1])
     chart = charts.time_vs_T(live.frame() if live else None, refs)
     if not export:
-        slot.altair_chart(chart, width="stretch")
+        vega.draw(chart, where=slot, describe=False)
         return
     from_live = live is not None and live.complete()
     data = live.frame() if from_live else ref_df

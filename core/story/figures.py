@@ -107,7 +107,7 @@ def _chart_data(spec: dict, data: pd.DataFrame, needed: list[str]) -> pd.DataFra
     if all(c in data for c in needed):
         return data
     for rows in spec.get("datasets", {}).values():
-        frame = pd.DataFrame(rows)
+        frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
         if all(c in frame for c in needed):
             return frame
     return data

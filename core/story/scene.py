@@ -21,7 +21,7 @@ import altair as alt
 import pandas as pd
 
 from core.assets import ASSETS
-from core.chart_style import TALK, style
+from core.chart_style import TALK, style, with_props
 
 STORY = ASSETS / "story"
 SHIPPED = STORY / "scenes.json"
@@ -116,10 +116,9 @@ def talk(chart: alt.TopLevelMixin, height: int | None = TALK_HEIGHT) -> alt.TopL
         # Fill the column's width but keep `height` for the plot itself: with Streamlit's default
         # "fit", talk-size titles, axes and legends would be taken out of the plot's height.
         # (Faceted and concatenated charts keep their own sizes: Vega-Lite cannot fit them.)
-        chart = chart.properties(height=height,
-                                 autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+        chart = with_props(chart, height=height, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     # A y title longer than the plot would stretch the figure below the screen: cut it at the plot's height.
-    return style(chart, scale=TALK).configure_axisY(titleLimit=height or TALK_HEIGHT)
+    return style(chart, scale=TALK, axisY=alt.AxisConfig(titleLimit=height or TALK_HEIGHT))
 
 
 def spread(df: pd.DataFrame) -> float | None:

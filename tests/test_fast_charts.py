@@ -1,0 +1,86 @@
+"""The fast chart paths give the Vega-Lite that Altair's own calls give (the oracle): `with_props`
+and `style` against the chained `.properties()`/`.configure_*()`, `concat` against
+`alt.vconcat(...).add_params(...)`, and `ui.vega.to_spec` against Streamlit's own conversion."""
+import altair as alt
+import pandas as pd
+import pyarrow as pa
+import pytest
+from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+from core.chart_style import INK, PAGE, TALK, concat, style, with_props
+from ui import vega
+
+
+def _layer(n: int, colour: str) -> alt.LayerChart:
+    df = pd.DataFrame({"t": range(n), "y": [i * i for i in range(n)], "g": ["a", "b"] * (n // 2)})
+    line = alt.Chart(df).mark_line(color=colour).encode(x="t:Q", y="y:Q", color="g:N")
+    rule = alt.Chart(pd.DataFrame({"t": [n // 2]})).mark_rule().encode(x="t:Q")
+    return alt.layer(line, rule)
+
+
+def _chained(chart, scale=PAGE):
+    """`style` as it was written before: one Altair call per config group."""
+    return (chart.configure(font="sans-serif")
+            .configure_axis(labelFontSize=scale.tick, titleFontSize=scale.axis_title, labelColor=INK, titleColor=INK,
+                            domainColor=INK, tickColor=INK, gridColor="#D0D7DE", labelLimit=260)
+            .configure_legend(labelFontSize=scale.legend, titleFontSize=scale.legend, labelColor=INK, titleColor=INK,
+                              labelLimit=360, symbolSize=140, symbolStrokeWidth=3)
+            .configure_title(fontSize=scale.title, color=INK, anchor="start", limit=0)
+            .configure_header(labelFontSize=scale.tick, titleFontSize=scale.axis_title, labelColor=INK, titleColor=INK)
+            .configure_view(strokeWidth=0))
+
+
+@pytest.mark.parametrize("scale", [PAGE, TALK])
+def test_style_is_the_chained_configure(scale):
+    chart = _layer(10, "#0072B2").properties(title="x", height=200)
+    assert style(chart, scale=scale).to_dict() == _chained(chart, scale).to_dict()
+
+
+def test_style_extra_entry_is_configure_axis_y():
+    chart = _layer(8, "#0072B2")
+    fast = style(chart, scale=TALK, axisY=alt.AxisConfig(titleLimit=210)).to_dict()
+    assert fast == _chained(chart, TALK).configure_axisY(titleLimit=210).to_dict()
+
+
+def test_with_props_is_properties_and_leaves_the_original_alone():
+    chart = _layer(6, "#D55E00")
+    before = chart.to_dict()
+    fast = with_props(chart, height=123, title="T", autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    slow = chart.properties(height=123, title="T", autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    assert fast.to_dict() == slow.to_dict()
+    assert chart.to_dict() == before
+
+
+def test_concat_is_altair_vconcat_with_a_shared_param():
+    step = alt.param(name="step", value=2, bind=alt.binding_range(min=0, max=9, step=1))
+    a = _layer(10, "#0072B2").properties(width=200, height=100)
+    b = alt.Chart(pd.DataFrame({"t": range(10), "v": range(10)})).mark_bar().encode(x="t:O", y="v:Q").transform_filter(
+        alt.datum.t <= step).properties(width=200, height=80)
+    slow = alt.vconcat(alt.hconcat(a, b), b, spacing=10).add_params(step).resolve_scale(color="independent")
+    fast = concat("vconcat", [concat("hconcat", [a, b]), b], spacing=10, params=[step.param],
+                  resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")))
+    assert fast.to_dict() == slow.to_dict()
+    assert fast.properties(title="t").to_dict() == slow.properties(title="t").to_dict()
+
+
+def test_concat_refuses_a_sub_chart_with_its_own_params():
+    own = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q").add_params(alt.selection_point())
+    with pytest.raises(ValueError, match="params"):
+        concat("vconcat", [own])
+
+
+def test_to_spec_is_streamlits_conversion_with_arrow_data_and_frames():
+    chart = style(_layer(12, "#009E73").properties(title="t"))
+    spec, frames = vega.to_spec(chart)
+    assert spec == _convert_altair_to_vega_lite_spec(chart)
+    assert set(frames) == set(spec["datasets"]) and len(frames) == 2
+    for name, data in spec["datasets"].items():
+        table = pa.ipc.open_stream(data).read_all().to_pandas()
+        pd.testing.assert_frame_equal(table.reset_index(drop=True)[list(frames[name].columns)],
+                                      frames[name].reset_index(drop=True), check_dtype=False)
+
+
+def test_to_spec_leaves_altairs_global_transformer_and_theme_as_they_were():
+    before = (alt.data_transformers.active, alt.theme.active)
+    vega.to_spec(_layer(4, "#0072B2"))
+    assert (alt.data_transformers.active, alt.theme.active) == before
