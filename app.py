@@ -1,6 +1,7 @@
 """Router only: page config, navigation in story order, the shared sidebar."""
 import streamlit as st
 
+from core.queue import RENDERS
 from ui import sidebar, warmup
 
 st.set_page_config(
@@ -26,7 +27,8 @@ PAGES = [
 TORCH_FREE = {"", "timing_lab"}
 
 page = st.navigation(PAGES)
-sidebar.render()
-if page.url_path not in TORCH_FREE:
-    warmup.wait()
-page.run()
+with RENDERS.drawing():            # a live measurement waits (bounded) for this run before its next chunk
+    sidebar.render()
+    if page.url_path not in TORCH_FREE:
+        warmup.wait()
+    page.run()

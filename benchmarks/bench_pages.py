@@ -14,6 +14,9 @@ The Timing lab's live sweep is left to run in the background of its own session:
 chart is the shipped reference and is what this measures. Loopback only; every figure is
 printed with the load average it was measured under.
 
+First, the same for Streamlit's own floor (`benchmarks/floor_app.py`: a title and one chart), so
+each page's figure can be read against what the framework and the browser take on this host.
+
 Goals (2-core CPU, idle): main chart ≤ 1.5 s, control change ≤ 1 s, RSS < 1 GB.
 """
 from __future__ import annotations
@@ -58,9 +61,9 @@ def _children(pid: int) -> list[int]:
     return [int(k) for k in kids] + [g for k in kids for g in _children(int(k))]
 
 
-def serve(port: int) -> subprocess.Popen:
+def serve(port: int, script: str = "app.py") -> subprocess.Popen:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(240):
@@ -124,15 +127,39 @@ def page_switches(browser, base: str) -> list[tuple[str, float]]:
     return out
 
 
+def floor(port: int, reps: int) -> None:
+    """Streamlit's own floor on this host: a one-chart app, fresh visitors, the same measurement."""
+    server = serve(port, "benchmarks/floor_app.py")
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            first, page = first_chart(browser, f"http://127.0.0.1:{port}/")
+            page.context.close()
+            again = []
+            for _ in range(reps):
+                t, page = first_chart(browser, f"http://127.0.0.1:{port}/")
+                again.append(t)
+                page.context.close()
+            browser.close()
+        print(f"{'Floor: one-chart app':26s} first visit {first:5.2f} s | fresh visitors p50 {statistics.median(again):5.2f} "
+              f"max {max(again):5.2f} s | what Streamlit and the browser take here before any app | "
+              f"load {os.getloadavg()[0]:.1f}", flush=True)
+    finally:
+        server.terminate()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=8671)
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--burn", action="store_true", help="a CPU-burning process on one core beside the server")
+    ap.add_argument("--no-floor", action="store_true", help="skip Streamlit's own floor (benchmarks/floor_app.py)")
     a = ap.parse_args()
     burner = None
     if a.burn:
         burner = subprocess.Popen(["taskset", "-c", "0", sys.executable, "-c", "while True: pass"])
+    if not a.no_floor:
+        floor(a.port + 1, a.reps)
     server = serve(a.port)
     base = f"http://127.0.0.1:{a.port}"
     rows = []

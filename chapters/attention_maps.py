@@ -66,7 +66,7 @@ with controls:
                 f"answer $k$ looks at {spec.ideal}.")
 
 
-@st.fragment
+@layout.fragment
 def main_map() -> None:
     with layout.section("The attention map"):
         views.main_map(r, MAP)
@@ -78,7 +78,7 @@ st.segmented_control("Look closer", list(VIEWS), format_func=VIEWS.get, key="a_v
 push_to_url(MAIN)
 
 
-@st.fragment
+@layout.fragment
 def section(name: str) -> None:
     """The open view: its charts and controls rerun alone; a failure inside becomes a message."""
     with layout.section(VIEWS[name]):

@@ -129,7 +129,7 @@ def edge() -> None:
     view.edge_timing(spec, INFO.kind.upper())
 
 
-@st.fragment
+@layout.fragment
 def section(view: str) -> None:
     """The open section: its chart and its controls rerun alone; a failure inside becomes a message."""
     with layout.section(SECTIONS[view]):

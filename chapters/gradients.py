@@ -22,7 +22,7 @@ ON_SETUP = {"jacobian", "forget", "phase"}      # sections drawn from the main c
 ss = st.session_state
 
 
-@st.fragment
+@layout.fragment
 def main_chart() -> None:
     claim = st.empty()
     controls, chart = layout.main_columns()
@@ -78,7 +78,7 @@ def main_chart() -> None:
         measured.record("path_length", record)
 
 
-@st.fragment
+@layout.fragment
 def sections() -> None:
     st.radio("Section", GRADIENT_SECTIONS.options, key="g_sec", horizontal=True, format_func=SECTIONS.get,
              label_visibility="collapsed")

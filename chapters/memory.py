@@ -30,7 +30,7 @@ def forgetting_setup() -> ForgettingSetup:
                            input_scale=float(ss.m_in), kmax=value("m_K"), seed=sidebar.seed())
 
 
-@st.fragment
+@layout.fragment
 def main_view() -> None:
     claim = st.empty()
     controls, chart = layout.main_columns()
@@ -87,7 +87,7 @@ def main_view() -> None:
     layout.downloads(lambda: charts.long_frame(matrix, ss.m_q), f"memory_{ss.m_q}", "m_dl_heat", setup.__dict__)
 
 
-@st.fragment
+@layout.fragment
 def sections() -> None:
     st.radio("Section", MEMORY_SECTIONS.options, key="m_sec", horizontal=True, format_func=SECTIONS.get,
              label_visibility="collapsed")

@@ -14,7 +14,7 @@ from ui.scan_sections import BY_KEY, PARAMS, SECTIONS, shipped
 ss = st.session_state
 
 
-@st.fragment
+@layout.fragment
 def body(section: str, device: str, seed: int) -> None:
     with layout.section(f"The section “{section}”"):
         SECTIONS[section](device, seed)

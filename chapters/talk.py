@@ -72,7 +72,7 @@ def measure(scene: sc.Scene, live: dict) -> sc.SceneData | None:
     return live.get(scene.slug)
 
 
-@st.fragment
+@layout.fragment
 def stage() -> None:
     n = current()
     scene, live = SCENES[n - 1], ss.setdefault("talk_live", {})

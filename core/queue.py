@@ -23,6 +23,11 @@ running at once measure each other's load. So every heavy live computation
   interrupts (Streamlit's rerun or stop) can end the wait.
 - `TIMING_LOCK` (a plain lock) is held by whoever holds the turn, so code that
   still takes `with TIMING_LOCK:` directly is excluded from running beside it.
+- Polite: `RENDERS` counts the page runs in progress (the router wraps each run
+  in `RENDERS.drawing()`, and fragments too); before every chunk the holder waits,
+  up to `yield_s` (config: `QUEUE_YIELD_S`), while any other run is drawing. A
+  viewer's page is then drawn before the next timed chunk, and that chunk is not
+  timed beside it. A run that measures or waits in the queue does not count.
 
 Pure standard library: no streamlit, no torch. `ui.queue.run_queued` draws it.
 """
@@ -34,12 +39,76 @@ import time
 from collections import deque
 from typing import Callable, Iterable, Iterator, TypeVar
 
-from core.config import QUEUE_MAX_HOLD_S
+from contextlib import contextmanager
+
+from core.config import QUEUE_MAX_HOLD_S, QUEUE_YIELD_S
 
 T = TypeVar("T")
 
 # Process-wide: whoever holds a turn of QUEUE also holds this lock.
 TIMING_LOCK = threading.Lock()
+
+
+class Renders:
+    """How many page runs (and fragment runs) are drawing right now, server-wide."""
+
+    def __init__(self):
+        self._cv = threading.Condition()
+        self._n = 0
+        self._local = threading.local()          # this thread's open drawing() levels
+
+    def count(self) -> int:
+        with self._cv:
+            return self._n
+
+    @contextmanager
+    def drawing(self):
+        """Around a page run or a fragment run (nested runs in one thread count once)."""
+        depth = getattr(self._local, "depth", 0)
+        self._local.depth = depth + 1
+        if depth == 0 and not getattr(self._local, "measuring", False):
+            self._add(1)
+        try:
+            yield
+        finally:
+            self._local.depth = depth
+            if depth == 0 and not getattr(self._local, "measuring", False):
+                self._add(-1)
+
+    @contextmanager
+    def measuring(self):
+        """Around measuring (or waiting for a turn) inside a run: that run does not count meanwhile."""
+        counted = getattr(self._local, "depth", 0) > 0 and not getattr(self._local, "measuring", False)
+        self._local.measuring = True
+        if counted:
+            self._add(-1)
+        try:
+            yield
+        finally:
+            self._local.measuring = False
+            if counted:
+                self._add(1)
+
+    def wait_quiet(self, max_s: float) -> float:
+        """Wait until no run is drawing, at most `max_s`; the seconds waited."""
+        start = time.monotonic()
+        with self._cv:
+            while self._n > 0:
+                left = max_s - (time.monotonic() - start)
+                if left <= 0:
+                    break
+                self._cv.wait(left)
+        return time.monotonic() - start
+
+    def _add(self, k: int) -> None:
+        with self._cv:
+            self._n += k
+            if self._n <= 0:
+                self._cv.notify_all()
+
+
+# Process-wide: the page runs in progress (core.queue cannot see Streamlit; the router counts them).
+RENDERS = Renders()
 
 
 class Cancelled(Exception):
@@ -107,8 +176,11 @@ class Ticket:
 class TurnQueue:
     """A fair FIFO of tickets, one holder at a time, with round-robin after `max_hold_s`."""
 
-    def __init__(self, max_hold_s: float = QUEUE_MAX_HOLD_S, lock: threading.Lock | None = None):
+    def __init__(self, max_hold_s: float = QUEUE_MAX_HOLD_S, lock: threading.Lock | None = None,
+                 renders: Renders | None = None, yield_s: float = QUEUE_YIELD_S):
         self.max_hold_s = float(max_hold_s)
+        self.renders, self.yield_s = renders, float(yield_s)
+        self.yielded_s = 0.0                 # total seconds holders waited for pages to be drawn
         self.lock = lock if lock is not None else threading.Lock()
         self._cv = threading.Condition()
         self._line: deque[Ticket] = deque()
@@ -129,19 +201,23 @@ class TurnQueue:
 
     def take_turns(self, ticket: Ticket, work: Iterable[T],
                    on_wait: Callable[[Ticket], None] | None = None) -> Iterator[T]:
-        """Run `work` (an iterator whose every step is one chunk) in turns; always leaves at the end."""
-        try:
-            ticket.turn(on_wait)
-            it = iter(work)
-            while True:
-                try:
-                    item = next(it)
-                except StopIteration:
-                    return
-                yield item
-                ticket.between_chunks(on_wait)
-        finally:
-            ticket.leave()
+        """Run `work` (an iterator whose every step is one chunk) in turns; always leaves at the end.
+        Before each chunk, waits (bounded) for other viewers' pages to be drawn (see `Renders`)."""
+        with self.renders.measuring() if self.renders is not None else _nothing():
+            try:
+                ticket.turn(on_wait)
+                it = iter(work)
+                while True:
+                    if self.renders is not None and self.yield_s > 0:
+                        self.yielded_s += self.renders.wait_quiet(self.yield_s)
+                    try:
+                        item = next(it)
+                    except StopIteration:
+                        return
+                    yield item
+                    ticket.between_chunks(on_wait)
+            finally:
+                ticket.leave()
 
     # -- internals (all under self._cv)
     def _ahead(self, ticket: Ticket) -> list[Ticket]:
@@ -223,5 +299,10 @@ class TurnQueue:
             self._cv.notify_all()
 
 
+@contextmanager
+def _nothing():
+    yield
+
+
 # The one queue of this server process.
-QUEUE = TurnQueue(lock=TIMING_LOCK)
+QUEUE = TurnQueue(lock=TIMING_LOCK, renders=RENDERS)

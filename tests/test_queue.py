@@ -174,3 +174,82 @@ def test_run_queued_waits_its_turn_then_runs_every_chunk():
     assert not at.exception
     assert "items=[0, 1, 2] status=done waited=True" in at.markdown[0].value
     assert at.button(key="demo_stop").label == "Stop measuring"
+
+
+# -- polite turns: a holder waits (bounded) for other viewers' pages to be drawn
+from core.queue import Renders  # noqa: E402
+
+
+def test_renders_nested_runs_count_once_and_measuring_does_not_count():
+    r = Renders()
+    with r.drawing():
+        assert r.count() == 1
+        with r.drawing():                          # a fragment drawn inside its page's run
+            assert r.count() == 1
+            with r.measuring():
+                assert r.count() == 0
+            assert r.count() == 1
+    assert r.count() == 0
+    with r.measuring():                            # outside any run (a background thread): nothing to remove
+        assert r.count() == 0
+    assert r.count() == 0
+
+
+def _draw_in_thread(r: Renders, seconds: float) -> threading.Thread:
+    started = threading.Event()
+
+    def draw():
+        with r.drawing():
+            started.set()
+            time.sleep(seconds)
+
+    t = threading.Thread(target=draw)
+    t.start()
+    started.wait()
+    return t
+
+
+def test_wait_quiet_returns_when_the_other_run_ends_and_is_bounded():
+    r = Renders()
+    assert r.wait_quiet(5.0) < 0.05                # nobody drawing
+    t = _draw_in_thread(r, 0.3)
+    waited = r.wait_quiet(5.0)
+    t.join()
+    assert 0.2 < waited < 2.0
+    t = _draw_in_thread(r, 1.5)
+    waited = r.wait_quiet(0.2)                     # the bound wins over a long run
+    assert 0.15 < waited < 1.0
+    t.join()
+
+
+def test_a_holder_starts_each_chunk_after_another_viewers_page_is_drawn():
+    r = Renders()
+    q = TurnQueue(max_hold_s=60, renders=r, yield_s=5.0)
+    starts = []
+
+    def work():
+        for i in range(3):
+            starts.append(time.monotonic())
+            yield i
+
+    ticket = q.join(1.0, "sweep")
+    t = _draw_in_thread(r, 0.4)
+    ended_at = time.monotonic() + 0.35
+    with r.drawing():                              # the holder's own run does not hold itself up
+        items = list(q.take_turns(ticket, work()))
+    t.join()
+    assert items == [0, 1, 2]
+    assert starts[0] >= ended_at - 0.05            # waited for the other page, not for its own
+    assert q.yielded_s > 0.2
+    assert r.count() == 0
+
+
+def test_a_holder_waits_at_most_yield_s_per_chunk():
+    r = Renders()
+    q = TurnQueue(max_hold_s=60, renders=r, yield_s=0.1)
+    t = _draw_in_thread(r, 2.0)
+    t0 = time.monotonic()
+    assert list(q.take_turns(q.join(1.0, "sweep"), iter(range(3)))) == [0, 1, 2]
+    took = time.monotonic() - t0
+    t.join()
+    assert 0.25 < took < 1.5                       # 3 chunks × 0.1 s, not 2 s

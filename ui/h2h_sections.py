@@ -99,7 +99,7 @@ def _controls(kinds_here: list[str]) -> tuple[bool, object]:
     return go, st.container()
 
 
-@st.fragment
+@layout.fragment
 def experiment_block(ctrl, chart, below) -> None:
     """Controls, the main chart and the training curves; writes into the page's columns (created outside,
     so the Stop button can sit in the controls column without being part of this fragment)."""
@@ -171,7 +171,7 @@ def tuning() -> None:
     layout.notice(notes.tuning_notes(tune_rows, picked))
 
 
-@st.fragment
+@layout.fragment
 def throughput_block() -> None:
     tmeta, tp = load()[3:5]
     st.subheader("Scale: training throughput")

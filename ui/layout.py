@@ -12,6 +12,7 @@ ends with `next_chapter`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 from typing import Callable
@@ -20,9 +21,21 @@ import pandas as pd
 import streamlit as st
 
 from core.assets import PROSE
+from core.queue import RENDERS
 from ui.safe import inert
 
 log = logging.getLogger(__name__)
+
+
+def fragment(func: Callable) -> Callable:
+    """`st.fragment`, its runs counted as drawing (`core.queue.RENDERS`): a live measurement waits
+    for them (bounded) before its next timed chunk."""
+    @functools.wraps(func)
+    def counted(*args, **kwargs):
+        with RENDERS.drawing():
+            return func(*args, **kwargs)
+
+    return st.fragment(counted)
 
 
 def prose(name: str) -> str:
