@@ -11,7 +11,9 @@ Then one visitor moving through the chapters by the sidebar (the frontend alread
 from the click to the new page's title and a chart. Then the server's resident memory. `--burn` runs the same
 with a CPU-burning process pinned beside the server (one core busy, as on a shared host).
 The Timing lab's live sweep is left to run in the background of its own session: its first
-chart is the shipped reference and is what this measures. Loopback only; every figure is
+chart is the shipped reference and is what this measures. Before each visit the script waits
+until the server is idle (under 5 % of a core for a second), so a sweep left running by the
+previous visitor does not load the next figure. Loopback only; every figure is
 printed with the load average it was measured under.
 
 First, the same for Streamlit's own floor (`benchmarks/floor_app.py`: a title and one chart), so
@@ -74,6 +76,29 @@ def serve(port: int, script: str = "app.py") -> subprocess.Popen:
             time.sleep(0.25)
     proc.kill()
     raise SystemExit("the server did not become healthy in 60 s")
+
+
+def cpu_s(pid: int) -> float:
+    total = 0.0
+    for p in [pid, *_children(pid)]:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:
+            pass
+    return total
+
+
+def wait_idle(pid: int, limit_s: float = 180.0, busy: float = 0.05) -> float:
+    """Wait until the server uses under `busy` of a core over a second (a closed session's live
+    sweep may still be running: it would load the next page's figures); the seconds waited."""
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < limit_s:
+        c0 = cpu_s(pid)
+        time.sleep(1.0)
+        if cpu_s(pid) - c0 < busy:
+            break
+    return time.perf_counter() - t0
 
 
 def first_chart(browser, url: str) -> tuple[float, object]:
@@ -170,10 +195,12 @@ def main() -> None:
                 if pg.url_path == "quiz":
                     continue          # no chart before a guess is committed
                 url = f"{base}/{pg.url_path}"
+                wait_idle(server.pid)
                 first, page = first_chart(browser, url)
                 page.context.close()
                 again, changes = [], []
                 for _ in range(a.reps):
+                    wait_idle(server.pid)
                     t, page = first_chart(browser, url)
                     again.append(t)
                     c = control_change(page)
