@@ -53,7 +53,7 @@ def matrix() -> None:
     size, seeds = costs.matrix_size(ss.p_T, ss.p_H, ss.p_L, ss.p_B, ss.p_dtype), costs.seed_check()
     memory, curve = costs.device_memory_bytes(P.device), costs.size_curve(size)
     show_chart(charts.matrix_size(curve, seeds, size.T, size.bytes_per_value, memory, INFO.kind.upper()), curve,
-               page="price", name="matrix", key="p_matrix", where=chart, meta={"device": INFO.name},
+               page="price", name="matrix", key="p_matrix", where=chart, aspect=True, meta={"device": INFO.name},
                settings={"T": size.T, "H": ss.p_H, "L": ss.p_L, "B": ss.p_B, "dtype": ss.p_dtype},
                snippet=snippets.matrix_size(ss.p_T, ss.p_H, ss.p_L, ss.p_B, ss.p_dtype))
     st.markdown(r"Values held: $T^2 \cdot H \cdot L \cdot B$; bytes: that $\times$ the bytes per value.")
@@ -89,7 +89,7 @@ def cross() -> None:
         df, stopped = measured("crossover", p.crossover, ("recurrent", "d", "threads"),
                                lambda f: charts.crossover_time(f, costs.crossover(f).T, costs.SEED_CROSSOVER),
                                "crossover")
-    show_chart(charts.crossover_memory(df), df, page="price", name="crossover_memory", key="p_cross_mem",
+    show_chart(charts.crossover_memory(df), df, page="price", name="crossover_memory", key="p_cross_mem", aspect=True,
                settings={"recurrent": p.recurrent, "d": p.d}, snippet=snippets.price_sweep(p.crossover))
     layout.notice(notes.crossover_notes(df, costs.crossover(df), p.d, INFO.kind.upper(), p.threads, stopped)
                   + notes.unstable_note(df))
@@ -105,7 +105,7 @@ def stream() -> None:
     with chart:
         df, stopped = measured("stream", p.stream, ("d", "threads"), charts.stream_latency, "streaming",
                                isolated=False)
-    show_chart(charts.stream_state(df), df, page="price", name="stream_state", key="p_stream_state",
+    show_chart(charts.stream_state(df), df, page="price", name="stream_state", key="p_stream_state", aspect=True,
                settings={"d": p.d}, snippet=snippets.price_sweep(p.stream, isolated=False))
     st.caption("LSTM step: one nn.LSTM step, state (h, c). KV cache: a decoder layer (attention + MLP) whose new "
                "token reads T cached keys and values. No cache: the same layer re-running all T + 1 tokens.")

@@ -41,7 +41,7 @@ layout.claim(summary.headline(ref))
 chart_col, chapters_col = st.columns([3, 2], gap="medium")
 with chart_col:
     export.show_chart(charts.bottleneck(summary.chart_frame(ref)), summary.chart_frame(ref), page="overview",
-                      name="time_per_call", settings={"source": "shipped"}, key="ov_main")
+                      name="time_per_call", settings={"source": "shipped"}, key="ov_main", aspect=True)
 with chapters_col:
     for page, title, what in [c for c in CHAPTERS if (ROOT / c[0]).exists()]:
         st.page_link(page, label=f"**{title}**", icon=":material/arrow_forward:")

@@ -49,44 +49,67 @@ T = TypeVar("T")
 TIMING_LOCK = threading.Lock()
 
 
+class _RunState:
+    """One thread's part in `Renders`: how deep in drawing() it is, whether it counts now."""
+
+    def __init__(self):
+        self.depth = 0
+        self.counted = False
+        self.measuring = False
+
+
 class Renders:
     """How many page runs (and fragment runs) are drawing right now, server-wide."""
 
     def __init__(self):
         self._cv = threading.Condition()
         self._n = 0
-        self._local = threading.local()          # this thread's open drawing() levels
+        self._local = threading.local()
 
     def count(self) -> int:
         with self._cv:
             return self._n
 
+    def _state(self) -> _RunState:
+        state = getattr(self._local, "state", None)
+        if state is None:
+            state = self._local.state = _RunState()
+        return state
+
     @contextmanager
     def drawing(self):
         """Around a page run or a fragment run (nested runs in one thread count once)."""
-        depth = getattr(self._local, "depth", 0)
-        self._local.depth = depth + 1
-        if depth == 0 and not getattr(self._local, "measuring", False):
+        state = self._state()
+        state.depth += 1
+        if state.depth == 1 and not state.measuring and not state.counted:
+            state.counted = True
             self._add(1)
         try:
             yield
         finally:
-            self._local.depth = depth
-            if depth == 0 and not getattr(self._local, "measuring", False):
-                self._add(-1)
+            state.depth -= 1
+            if state.depth == 0:
+                if state.counted:
+                    state.counted = False
+                    self._add(-1)
+                state.measuring = False      # a measurement abandoned mid-run ends with its run
 
     @contextmanager
     def measuring(self):
-        """Around measuring (or waiting for a turn) inside a run: that run does not count meanwhile."""
-        counted = getattr(self._local, "depth", 0) > 0 and not getattr(self._local, "measuring", False)
-        self._local.measuring = True
-        if counted:
+        """Around measuring (or waiting for a turn) inside a run: that run does not count meanwhile.
+        Safe when closed late or from another thread (an abandoned generator): the state is the
+        entering thread's, and a run that has ended is not counted again."""
+        state = self._state()
+        state.measuring = True
+        if state.counted:
+            state.counted = False
             self._add(-1)
         try:
             yield
         finally:
-            self._local.measuring = False
-            if counted:
+            state.measuring = False
+            if state.depth > 0 and not state.counted:
+                state.counted = True
                 self._add(1)
 
     def wait_quiet(self, max_s: float) -> float:

@@ -34,6 +34,25 @@ def test_first_screen_has_a_chart_and_nothing_overflows(server, browser, path):
         page.context.close()
 
 
+def test_the_main_chart_grows_with_the_window_and_stays_on_the_first_screen(server, browser):
+    """Projector-ready: the same chart is taller at 1920 px than at 1280 px, and never shorter than
+    its builder's height; at 1920×1080 its plot (the x axis) stays on the first screen."""
+    heights = {}
+    for w, h in [(1280, 720), (1920, 1080)]:
+        page = open_page(browser, f"{server}/gradients", w, h, timeout_ms=SLOW)
+        try:
+            assert_no_exception(page)
+            first_chart_top(page, wait_ms=SLOW)
+            box = page.locator(".st-key-aspect_g_decay_chart [data-testid='stVegaLiteChart']").first.bounding_box()
+            heights[w] = box["height"]
+            if w == 1920:
+                assert box["y"] + box["height"] <= h
+        finally:
+            page.context.close()
+    assert heights[1280] >= 440 + 150 - 2              # the builder's 440 px plot and its frame
+    assert heights[1920] > heights[1280] * 1.1
+
+
 def test_gradients_sequence_and_the_open_section_survives_a_reload(server, browser):
     page = open_page(browser, f"{server}/gradients?g_T=40&g_seeds=2", 1280, 720, timeout_ms=SLOW)
     try:

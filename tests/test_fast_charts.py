@@ -84,3 +84,35 @@ def test_to_spec_leaves_altairs_global_transformer_and_theme_as_they_were():
     before = (alt.data_transformers.active, alt.theme.active)
     vega.to_spec(_layer(4, "#0072B2"))
     assert (alt.data_transformers.active, alt.theme.active) == before
+
+
+def test_follows_width_only_for_one_view_or_layers_with_a_fixed_height():
+    layer, _ = vega.to_spec(_layer(6, "#0072B2").properties(height=300))
+    assert vega.follows_width(layer)
+    bars = alt.Chart(pd.DataFrame({"t": range(4), "v": range(4)})).mark_bar().encode(x="t:O", y="v:Q")
+    assert not vega.follows_width(vega.to_spec(bars.properties(height={"step": 20}))[0])     # one row per value
+    assert not vega.follows_width(vega.to_spec(alt.vconcat(bars, bars))[0])
+    assert not vega.follows_width(vega.to_spec(bars.encode(row="t:O").properties(height=100))[0])
+
+
+def test_a_chart_drawn_with_aspect_takes_its_height_from_its_box():
+    """AppTest: the gradients page's main chart is sent with height "container", inside the box
+    that ASPECT_CSS sizes, with its builder's height (+ frame) as the box's floor."""
+    from streamlit.testing.v1 import AppTest
+    import json
+
+    at = AppTest.from_file("../app.py", default_timeout=300)
+    at.switch_page("chapters/gradients.py")
+    at.run()
+    assert not at.exception
+
+    def specs(node) -> list[dict]:
+        children = getattr(node, "children", None)
+        found = [s for c in children.values() for s in specs(c)] if isinstance(children, dict) else []
+        spec = getattr(getattr(node, "proto", None), "spec", "")
+        return found + ([json.loads(spec)] if spec else [])
+
+    main = [sp for sp in specs(at._tree) if "Gradient vs distance" in json.dumps(sp.get("title", ""))]
+    assert main and main[0]["height"] == "container"
+    css = [h.proto.body for h in at.get("html") if "aspect_g_decay_chart" in h.proto.body]
+    assert css and f"min-height:{440 + vega.FRAME_PX}px" in css[0]

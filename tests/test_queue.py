@@ -253,3 +253,24 @@ def test_a_holder_waits_at_most_yield_s_per_chunk():
     took = time.monotonic() - t0
     t.join()
     assert 0.25 < took < 1.5                       # 3 chunks × 0.1 s, not 2 s
+
+
+def test_a_measurement_abandoned_mid_run_does_not_leave_the_run_counted():
+    """A sweep's generator left suspended when its run ends (a rerun or Stop raised in the page),
+    then closed later — here from another thread, as the garbage collector may: nothing stays counted."""
+    r = Renders()
+    q = TurnQueue(max_hold_s=60, renders=r, yield_s=0.0)
+    with pytest.raises(RuntimeError):
+        with r.drawing():
+            gen = q.take_turns(q.join(1.0, "sweep"), iter(range(5)))
+            next(gen)                              # measuring: the run does not count
+            assert r.count() == 0
+            raise RuntimeError("rerun")            # the run ends with the generator suspended
+    assert r.count() == 0
+    closer = threading.Thread(target=gen.close)
+    closer.start()
+    closer.join()
+    assert r.count() == 0
+    with r.drawing():                              # the next run of that thread counts once again
+        assert r.count() == 1
+    assert r.count() == 0

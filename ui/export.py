@@ -67,11 +67,12 @@ def export_menu(chart: alt.TopLevelMixin, data: pd.DataFrame | Callable[[], pd.D
 def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame | Callable[[], pd.DataFrame], *, page: str, name: str,
                settings: dict | None = None, snippet: str | None = None, key: str, where=None,
                width: str = "stretch", caption: bool = False, link: dict | None = None,
-               meta: dict | None = None) -> None:
-    """Draw `chart` (labelled for screen readers with a description of `data`) and its export menu."""
+               meta: dict | None = None, aspect: bool = False) -> None:
+    """Draw `chart` (labelled for screen readers with a description of `data`) and its export menu;
+    `aspect`: its height follows the column's width (see `ui.vega`)."""
     box = (where or st).container()
     df = data() if callable(data) else data
-    text = vega.draw(chart, df, where=box, width=width, key=f"{key}_chart")
+    text = vega.draw(chart, df, where=box, width=width, key=f"{key}_chart", aspect=aspect)
     if caption:
         box.caption(text)
     with box:

@@ -50,7 +50,7 @@ def settings(setup: GradientSetup, **extra) -> dict:
 
 def decay(setup: GradientSetup, band: pd.DataFrame, marks: pd.DataFrame, wrt: str) -> None:
     """The main chart: median and min–max band of ‖∂L/∂·‖ per distance, horizons marked."""
-    show_chart(charts.decay(band, wrt, setup.rho, marks), band, page=PAGE, name="decay", key="g_decay",
+    show_chart(charts.decay(band, wrt, setup.rho, marks), band, page=PAGE, name="decay", key="g_decay", aspect=True,
                settings=settings(setup, wrt=wrt), snippet=snippets.gradient_band(setup.__dict__, wrt),
                meta=setup.__dict__)
 
@@ -77,7 +77,7 @@ def jacobian(setup: GradientSetup, kind: str) -> None:
 def forget(setup: GradientSetup) -> None:
     measured, arith = profile(setup), forget_arithmetic(setup.T, setup.forget_bias)
     lstm = measured.band[(measured.band["model"] == "lstm") & (measured.band["wrt"] == "h")]
-    show_chart(charts.forget_gate(arith, measured.forget, lstm), arith, page=PAGE, name="forget_gate", key="g_forget",
+    show_chart(charts.forget_gate(arith, measured.forget, lstm), arith, page=PAGE, name="forget_gate", key="g_forget", aspect=True,
                settings={"T": setup.T, "bias": setup.forget_bias},
                snippet=snippets.forget_gate(setup.T, setup.forget_bias))
     if lstm.empty:

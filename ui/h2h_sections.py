@@ -187,7 +187,7 @@ def throughput_block() -> None:
     kinds = tuple(dict.fromkeys(tp.model))
     model = modelled(kinds)
     mm = model[model.target_params == target]
-    show_chart(charts.throughput_chart(m), m, page="head_to_head", name="throughput", key="h_tp",
+    show_chart(charts.throughput_chart(m), m, page="head_to_head", name="throughput", key="h_tp", aspect=True,
                settings={"params": target}, snippet=snippets.h2h_throughput(target), meta=tmeta)
     show_chart(charts.model_chart(mm, TIMING.model_tflops.default, TIMING.model_step_us.default), mm,
                page="head_to_head", name="throughput_model", key="h_tpm", settings={"params": target},

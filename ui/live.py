@@ -82,10 +82,12 @@ def sweep(spec, draw: Callable[[list[dict]], None], isolated: bool) -> tuple[lis
 
 
 def refine(spec, reference: pd.DataFrame | None, chart: Callable[[pd.DataFrame], object], live: bool,
-           isolated: bool = True) -> tuple[pd.DataFrame | None, pd.DataFrame, list[str]]:
-    """Draw the reference now, then the live sweep over it. Returns (live or reference rows, both, stop reasons)."""
+           isolated: bool = True, key: str | None = None) -> tuple[pd.DataFrame | None, pd.DataFrame, list[str]]:
+    """Draw the reference now, then the live sweep over it. Returns (live or reference rows, both, stop reasons).
+    With `key`, the chart's height follows its width (one box, redrawn in place)."""
     ref = None if reference is None else reference.assign(source=SHIPPED)
-    slot = st.empty()
+    box = vega.Box(key) if key else None
+    slot = box.slot if box else st.empty()
 
     def both(rows: list[dict]) -> pd.DataFrame:
         parts = [f for f in (ref, pd.DataFrame(rows)) if f is not None and len(f)]
@@ -95,7 +97,7 @@ def refine(spec, reference: pd.DataFrame | None, chart: Callable[[pd.DataFrame],
         frame = both(rows)
         if len(frame):                                    # labelled for screen readers from its data
             fig = chart(frame)
-            vega.draw(fig, frame, where=slot)
+            vega.draw(fig, frame, where=slot, box=box)
 
     draw([])
     rows, stopped = sweep(spec, draw, isolated) if live else ([], [])

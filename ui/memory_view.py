@@ -67,6 +67,6 @@ def forgetting(fs: ForgettingSetup) -> None:
 def sizes(fs: ForgettingSetup) -> None:
     df, chance = _sizes(fs), 1.0 / L.probe_vocab
     show_chart(charts.accuracy_chart(df, chance, "N", f"{notes.CELL_NAMES[fs.cell]} probe vs state size N"), df,
-               page=PAGE, name="probe_vs_N", key="m_sizes", settings={"cell": fs.cell, "rho": fs.rho, "kmax": fs.kmax},
+               page=PAGE, name="probe_vs_N", key="m_sizes", aspect=True, settings={"cell": fs.cell, "rho": fs.rho, "kmax": fs.kmax},
                snippet=snippets.memory_sizes(fs), meta=fs.__dict__)
     layout.notice(notes.size_notes(df, chance, fs.cell, fs.kmax))

@@ -35,7 +35,7 @@ def measured(ship: Shipped, section: str, spec, keys: tuple, draw: Callable[[pd.
              meta: dict, isolated: bool = True) -> tuple[pd.DataFrame | None, list[str]]:
     """The shipped reference (when it was measured with the same `keys`), then this server's sweep over it."""
     ref = getattr(ship, section) if ship.matches(section, plan.spec_dict(spec), keys) else None
-    rows, both, stopped = live.refine(spec, ref, draw, st.session_state.p_live, isolated)
+    rows, both, stopped = live.refine(spec, ref, draw, st.session_state.p_live, isolated, key=f"p_live_{name}")
     if ref is not None:
         st.caption(f"Dashed: the shipped reference ({ship.where}); solid: this server, now.")
     if len(both):

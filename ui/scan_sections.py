@@ -176,7 +176,7 @@ def two_modes(device: str, seed: int) -> None:
         st.number_input("Hidden size N", L.hidden.lo, L.hidden.hi, key="s_N")
     r = modes.two_modes(ss.s_mT, ss.s_N, seed)
     frame = modes.state_frame(ss.s_N, ss.s_N)
-    show_chart(charts.state_size(frame), frame, page="scan", name="state_size", key="s_state", where=main,
+    show_chart(charts.state_size(frame), frame, page="scan", name="state_size", key="s_state", aspect=True, where=main,
                settings={"N": ss.s_N}, snippet=snippets.scan_state(ss.s_N))
     ctrl.caption("The first four numbers of h_T, both ways:")
     ctrl.dataframe(pd.DataFrame({"parallel": r.last_parallel, "step": r.last_step}), hide_index=True,
@@ -194,7 +194,7 @@ def given_up(device: str, seed: int) -> None:
         st.info("No minGRU checkpoint is shipped for this task yet.")
         return
     df = pd.DataFrame(rec["by_length"])
-    show_chart(charts.accuracy(df, task), df, page="scan", name="accuracy_by_length", key="s_acc", where=main,
+    show_chart(charts.accuracy(df, task), df, page="scan", name="accuracy_by_length", key="s_acc", aspect=True, where=main,
                settings={"task": task}, snippet=snippets.scan_recorded(task))
     ctrl.caption(f"Both trained on the same seeded stream ({rec['steps']:,} steps); scored on the same "
                  f"evaluation set by greedy decoding. minGRU: {rec['layers']} layers of width {rec['width']} "
@@ -210,7 +210,7 @@ def gradients(device: str, seed: int) -> None:
         slider(BY_KEY["s_bz"], "Update-gate bias b_z", step=0.5)
         st.caption("Inputs, directions and the tanh RNN (ρ = 0.9) are the gradient chapter's; float64.")
     g = gradient_profile(ss.s_gT, ss.s_bz, seed)
-    show_chart(charts.gradient_decay(g.band, g.closed), g.band, page="scan", name="gradients", key="s_grad",
+    show_chart(charts.gradient_decay(g.band, g.closed), g.band, page="scan", name="gradients", key="s_grad", aspect=True,
                where=main, settings={"T": g.T, "b_z": g.bias}, snippet=snippets.scan_gradients(g.T, g.bias, seed),
                meta={"T": g.T, "b_z": g.bias})
     layout.notice(notes.gradient_notes(g))

@@ -7,6 +7,11 @@ validate every builder's output instead), with its data as Arrow bytes under a c
 as Streamlit's own conversion stores them, and drawn with `st.vega_lite_chart`.
 
     text = draw(chart, df, where=column, key="g_decay_chart")
+
+With `aspect=True` (and a key) a single or layered chart is drawn in a box whose height follows its
+width (`ASPECT_CSS`, injected once per run by app.py: 6:5, at most 66 % of the window's height) and
+never below the height its builder gave it (plus `FRAME_PX` for its title and axes): the same chart
+as at 1280 px there, taller on a projector's 1920 px.
 """
 from __future__ import annotations
 
@@ -22,6 +27,11 @@ from streamlit.elements.vega_charts import _altair_globals_lock, _to_arrow_datas
 from core.story import figures
 
 TRANSFORMER = "app_arrow_dataset"
+ASPECT = "aspect_"                       # key prefix of the boxes whose height follows their width
+ASPECT_CSS = (f"<style>[class*='st-key-{ASPECT}']{{aspect-ratio:6/5;max-height:66vh}}"
+              f"[class*='st-key-{ASPECT}'] [data-testid='stVegaLiteChart']{{height:100%}}</style>")
+FRAME_PX = 150                           # a page chart's title, subtitle and x axis around its plot
+COMPOSED = ("vconcat", "hconcat", "concat", "facet", "repeat")
 
 
 def _arrow(data, datasets: dict, frames: dict) -> dict:
@@ -46,13 +56,44 @@ def to_spec(chart: alt.TopLevelMixin) -> tuple[dict, dict[str, pd.DataFrame]]:
     return spec, frames
 
 
+def follows_width(spec: dict) -> bool:
+    """Whether a spec can take its height from its box: one view or layers, with a fixed height."""
+    views = [spec, *spec.get("layer", [])]
+    return (not any(k in spec for k in COMPOSED) and isinstance(spec.get("height"), (int, float))
+            and not any(c in (v.get("encoding") or {}) for v in views for c in ("row", "column", "facet")))
+
+
+class Box:
+    """A box whose height follows its width, for a chart redrawn in place (a live sweep): create it
+    once per run, then `draw(..., box=b)` as often as the chart changes."""
+
+    def __init__(self, key: str, where=None):
+        self.key = key
+        container = (where or st).container(key=ASPECT + key)
+        self.css, self.slot = container.empty(), container.empty()
+
+    def fill(self, spec: dict) -> bool:
+        """Let `spec` take the box's height (its own height, plus the frame, as the floor)."""
+        if not follows_width(spec):
+            return False
+        self.css.html(f"<style>.st-key-{ASPECT}{self.key}{{min-height:{int(spec['height']) + FRAME_PX}px}}</style>")
+        spec["height"] = "container"
+        return True
+
+
 def draw(chart: alt.TopLevelMixin, data: pd.DataFrame | None = None, *, where=None, key: str | None = None,
-         width: str = "stretch", describe: bool = True) -> str:
+         width: str = "stretch", describe: bool = True, aspect: bool = False, box: Box | None = None) -> str:
     """Draw `chart` in `where` (default: here), labelled for screen readers with a description of
-    `data` written from the spec; returns that description ("" with `describe=False`)."""
+    `data` written from the spec; returns that description ("" with `describe=False`). With
+    `aspect` (and a key) or in a `box`, its height follows its width."""
     spec, frames = to_spec(chart)
     text = figures.describe({**spec, "datasets": frames}, data) if describe else ""
     if text:
         spec["description"] = text
-    (where or st).vega_lite_chart(spec=spec, width=width, key=key)
+    if box is None and aspect and key and width == "stretch":
+        box = Box(key, where)
+    if box is not None and width == "stretch" and box.fill(spec):
+        box.slot.vega_lite_chart(spec=spec, width=width, height="stretch", key=key)
+    else:
+        (box.slot if box is not None else where or st).vega_lite_chart(spec=spec, width=width, key=key)
     return text
