@@ -1,6 +1,7 @@
 """The server alone under many viewers: Streamlit's own websocket protocol, no browser (issue 10).
 
-    python benchmarks/bench_server.py [--port 8663] [--sessions 8] [--rounds 2] [--burn]
+    python benchmarks/bench_server.py [--port 8663] [--sessions 8] [--rounds 2] [--burn] [--one-core]
+                                      [--link "talk?scene=1" ...] [--script benchmarks/floor_app.py]
 
 Why: in `bench_load.py` the eight Chromiums share this host's two cores with the server, and they
 use most of it — eight fresh visitors to a one-chart Streamlit app (`benchmarks/floor_app.py`)
@@ -41,9 +42,9 @@ LINKS = ["timing_lab?seed=101", "timing_lab?seed=102", "?seed=103", "gradients?s
          "attention_maps?seed=106", "attention_price?seed=107", "scan?seed=108"]
 
 
-def serve(port: int, script: str = "app.py") -> subprocess.Popen:
+def serve(port: int, script: str = "app.py", one_core: bool = False) -> subprocess.Popen:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true", "--server.port", str(port),
+        [*(["taskset", "-c", "1"] if one_core else []), sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(240):
@@ -154,11 +155,14 @@ def main() -> None:
     ap.add_argument("--settle-s", type=float, default=3.0, help="quiet this long after a finished run: done")
     ap.add_argument("--script", default="app.py", help="e.g. benchmarks/floor_app.py: Streamlit's own floor")
     ap.add_argument("--burn", action="store_true", help="a CPU-burning process on one core beside the server")
+    ap.add_argument("--one-core", action="store_true", help="the server on one core (taskset -c 1), as a small instance")
+    ap.add_argument("--link", action="append", help="open these links instead (repeat; cycled over the sessions)")
     a = ap.parse_args()
     burner = subprocess.Popen(["taskset", "-c", "0", sys.executable, "-c", "while True: pass"]) if a.burn else None
-    server = serve(a.port, a.script)
+    server = serve(a.port, a.script, a.one_core)
     base = f"http://127.0.0.1:{a.port}"
-    links = [LINKS[i % len(LINKS)] for i in range(a.sessions)] if a.script == "app.py" else [""] * a.sessions
+    pool = a.link or (LINKS if a.script == "app.py" else [""])
+    links = [pool[i % len(pool)] for i in range(a.sessions)]
     try:
         for n in range(a.rounds):
             sampler = Sampler(server.pid)
@@ -166,7 +170,8 @@ def main() -> None:
             c0 = cpu_s(server.pid)
             rows = asyncio.run(round_(base, links, a.limit_s, a.settle_s))
             sampler.stop.set()
-            report(("cold server" if n == 0 else f"warm, round {n + 1}") + (" [CPU burner on core 0]" if burner else ""),
+            report(("cold server" if n == 0 else f"warm, round {n + 1}") + (" [CPU burner on core 0]" if burner else "")
+                   + (" [server on one core]" if a.one_core else ""),
                    rows, cpu_s(server.pid) - c0, max(sampler.peak, rss_mb(server.pid)))
     finally:
         server.terminate()
