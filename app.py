@@ -2,7 +2,7 @@
 import streamlit as st
 
 from core.queue import RENDERS
-from ui import sidebar, vega, warmup
+from ui import sidebar, warmup
 
 st.set_page_config(
     page_title="Why Transformers Replaced RNNs",
@@ -27,7 +27,6 @@ PAGES = [
 TORCH_FREE = {"", "timing_lab"}
 
 page = st.navigation(PAGES)
-st.html(vega.ASPECT_CSS)           # charts drawn with aspect=True: height follows width
 with RENDERS.drawing():            # a live measurement waits (bounded) for this run before its next chunk
     sidebar.render()
     if page.url_path not in TORCH_FREE:

@@ -31,6 +31,7 @@ def render() -> None:
     warmup.start()
     if not warmup.ready() and "device" in st.query_params:
         warmup.wait()                       # a link that names a device: honour it, not a placeholder
+    st.session_state[_DRAWN] = False
     with st.sidebar:
         if warmup.ready():
             _device_block()
@@ -40,11 +41,17 @@ def render() -> None:
         show_messages(sync_from_url(seed_param))
         st.number_input("Random seed", min_value=config.SEED.lo, max_value=config.SEED.hi, step=1, key="seed")
     push_to_url(seed_param)
+    st.session_state[_DRAWN] = True
+
+
+_DRAWN = "_sidebar_drawn"      # the whole sidebar is on screen (the pending block may ask for a rerun)
 
 
 @st.fragment(run_every=1.0)
 def _device_pending() -> None:
-    if warmup.ready():
+    # Only on its own timer, never inline in a full run: torch finishing between render()'s check
+    # and this line would otherwise rerun the app before the seed box below was ever drawn.
+    if warmup.ready() and st.session_state.get(_DRAWN):
         st.rerun()                          # torch is in: draw the real device block
     st.selectbox("Compute device", ["cpu"], key="_device_pending", disabled=True)
     st.caption("Loading torch… (the page does not wait for it)")

@@ -9,7 +9,7 @@ as Streamlit's own conversion stores them, and drawn with `st.vega_lite_chart`.
     text = draw(chart, df, where=column, key="g_decay_chart")
 
 With `aspect=True` (and a key) a single or layered chart is drawn in a box whose height follows its
-width (`ASPECT_CSS`, injected once per run by app.py: 6:5, at most 66 % of the window's height) and
+width (`ASPECT_CSS`, written into each box: 6:5, at most 66 % of the window's height) and
 never below the height its builder gave it (plus `FRAME_PX` for its title and axes): the same chart
 as at 1280 px there, taller on a projector's 1920 px.
 """
@@ -28,8 +28,8 @@ from core.story import figures
 
 TRANSFORMER = "app_arrow_dataset"
 ASPECT = "aspect_"                       # key prefix of the boxes whose height follows their width
-ASPECT_CSS = (f"<style>[class*='st-key-{ASPECT}']{{aspect-ratio:6/5;max-height:66vh}}"
-              f"[class*='st-key-{ASPECT}'] [data-testid='stVegaLiteChart']{{height:100%}}</style>")
+ASPECT_CSS = (f"[class*='st-key-{ASPECT}']{{aspect-ratio:6/5;max-height:66vh}}"
+              f"[class*='st-key-{ASPECT}'] [data-testid='stVegaLiteChart']{{height:100%}}")
 FRAME_PX = 150                           # a page chart's title, subtitle and x axis around its plot
 COMPOSED = ("vconcat", "hconcat", "concat", "facet", "repeat")
 
@@ -76,7 +76,8 @@ class Box:
         """Let `spec` take the box's height (its own height, plus the frame, as the floor)."""
         if not follows_width(spec):
             return False
-        self.css.html(f"<style>.st-key-{ASPECT}{self.key}{{min-height:{int(spec['height']) + FRAME_PX}px}}</style>")
+        self.css.html(f"<style>{ASPECT_CSS}.st-key-{ASPECT}{self.key}{{min-height:{int(spec['height']) + FRAME_PX}px}}"
+                      "</style>")
         spec["height"] = "container"
         return True
 
