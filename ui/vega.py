@@ -28,8 +28,9 @@ from core.story import figures
 
 TRANSFORMER = "app_arrow_dataset"
 ASPECT = "aspect_"                       # key prefix of the boxes whose height follows their width
-ASPECT_CSS = (f"[class*='st-key-{ASPECT}']{{aspect-ratio:6/5;max-height:66vh}}"
-              f"[class*='st-key-{ASPECT}'] [data-testid='stVegaLiteChart']{{height:100%}}")
+# One box's rule (written only into a box whose chart takes its height, so no other box is sized).
+ASPECT_CSS = ("<style>.st-key-{box}{{aspect-ratio:6/5;max-height:66vh;min-height:{floor}px}}"
+              ".st-key-{box} [data-testid='stVegaLiteChart']{{height:100%}}</style>")
 FRAME_PX = 150                           # a page chart's title, subtitle and x axis around its plot
 COMPOSED = ("vconcat", "hconcat", "concat", "facet", "repeat")
 
@@ -76,8 +77,7 @@ class Box:
         """Let `spec` take the box's height (its own height, plus the frame, as the floor)."""
         if not follows_width(spec):
             return False
-        self.css.html(f"<style>{ASPECT_CSS}.st-key-{ASPECT}{self.key}{{min-height:{int(spec['height']) + FRAME_PX}px}}"
-                      "</style>")
+        self.css.html(ASPECT_CSS.format(box=ASPECT + self.key, floor=int(spec["height"]) + FRAME_PX))
         spec["height"] = "container"
         return True
 
@@ -91,7 +91,7 @@ def draw(chart: alt.TopLevelMixin, data: pd.DataFrame | None = None, *, where=No
     text = figures.describe({**spec, "datasets": frames}, data) if describe else ""
     if text:
         spec["description"] = text
-    if box is None and aspect and key and width == "stretch":
+    if box is None and aspect and key and width == "stretch" and follows_width(spec):
         box = Box(key, where)
     if box is not None and width == "stretch" and box.fill(spec):
         box.slot.vega_lite_chart(spec=spec, width=width, height="stretch", key=key)
