@@ -29,64 +29,18 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchmarks.common import cpu_s, rss_mb, serve  # noqa: E402
 from tests.browser import ARGS, CHROMIUM  # noqa: E402
 from tests.urlkeys import pages  # noqa: E402
 
 CHART = ".vega-embed canvas, .vega-embed svg"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-
-
-def rss_mb(pid: int) -> float:
-    total = 0.0
-    for p in [pid, *_children(pid)]:
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) / 1024
-        except OSError:
-            pass
-    return total
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return []
-    return [int(k) for k in kids] + [g for k in kids for g in _children(int(k))]
-
-
-def serve(port: int, script: str = "app.py") -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(240):
-        try:
-            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).status == 200:
-                return proc
-        except OSError:
-            time.sleep(0.25)
-    proc.kill()
-    raise SystemExit("the server did not become healthy in 60 s")
-
-
-def cpu_s(pid: int) -> float:
-    total = 0.0
-    for p in [pid, *_children(pid)]:
-        try:
-            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except OSError:
-            pass
-    return total
 
 
 def wait_idle(pid: int, limit_s: float = 180.0, busy: float = 0.05) -> float:

@@ -26,7 +26,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -36,30 +35,10 @@ from websockets.asyncio.client import connect
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.bench_pages import rss_mb  # noqa: E402
+from benchmarks.common import cpu_s, rss_mb, serve  # noqa: E402
 
 LINKS = ["timing_lab?seed=101", "timing_lab?seed=102", "?seed=103", "gradients?seed=104", "memory?seed=105",
          "attention_maps?seed=106", "attention_price?seed=107", "scan?seed=108"]
-
-
-def serve(port: int, script: str = "app.py", one_core: bool = False) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [*(["taskset", "-c", "1"] if one_core else []), sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(240):
-        try:
-            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).status == 200:
-                return proc
-        except OSError:
-            time.sleep(0.25)
-    proc.kill()
-    raise SystemExit("the server did not become healthy in 60 s")
-
-
-def cpu_s(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
 
 
 def _rerun(link: str, base: str, fragment: str = "") -> bytes:
