@@ -28,7 +28,8 @@ TORCH_FREE = {"", "timing_lab"}
 
 page = st.navigation(PAGES)
 with RENDERS.drawing():            # a live measurement waits (bounded) for this run before its next chunk
-    sidebar.render()
     if page.url_path not in TORCH_FREE:
         warmup.wait()
+    pending = sidebar.render()
     page.run()
+sidebar.finish(pending)            # a torch-free first view is on screen: now wait for torch, draw the device

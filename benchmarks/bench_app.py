@@ -1,13 +1,16 @@
 """App-level speed and memory goals, measured in a real headless Chromium.
 
-    python benchmarks/bench_app.py
+    python benchmarks/bench_app.py [--no-warm]
 
-Prints: seconds from `streamlit run` to the Overview rendered; seconds from
+Prints: seconds from `streamlit run serve.py` to the Overview's chart painted and to the end of
+its run (which waits for torch, then draws the real device block); seconds from
 opening the timing lab to its first chart and to the whole default sweep;
-the server's resident memory afterwards. Goals (2-core CPU): 5 s, 2 s, 15 s, 1 GB.
+the server's resident memory afterwards. Goals (2-core CPU): 4 s, 2 s, 15 s, 1 GB.
+`--no-warm` starts the server without its start-up warm-up (RNN_WARM_UP=0).
 """
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -34,9 +37,10 @@ def main() -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     t0 = time.perf_counter()
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py" if "--app" in sys.argv else "serve.py", "--server.port", str(port),
                                "--server.headless", "true", "--server.fileWatcherType", "none"],
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env=dict(os.environ, RNN_WARM_UP="0" if "--no-warm" in sys.argv else "1"))
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
@@ -47,8 +51,9 @@ def main() -> None:
                     break
                 except Exception:
                     time.sleep(0.1)
-            page.wait_for_selector("h1", timeout=60_000)
-            page.wait_for_selector(READY, timeout=60_000)
+            page.wait_for_selector("[data-testid='stVegaLiteChart']", timeout=60_000)
+            painted = time.perf_counter() - t0
+            page.wait_for_selector(READY, timeout=60_000)   # the run also waits for torch, then draws the device
             overview = time.perf_counter() - t0
             t1 = time.perf_counter()
             page.locator("[data-testid='stSidebarNav']").get_by_text("Timing lab").click()
@@ -62,7 +67,8 @@ def main() -> None:
             page.wait_for_selector("text=What to notice", timeout=300_000)
             revisit = time.perf_counter() - t2
             browser.close()
-        print(f"server start → Overview rendered:   {overview:6.2f} s   (goal ≤ 5 s)")
+        print(f"server start → Overview's chart:    {painted:6.2f} s   (goal ≤ 4 s)")
+        print(f"server start → Overview run ended:  {overview:6.2f} s   (torch imported, device drawn)")
         print(f"timing lab → first chart:           {first_chart:6.2f} s   (goal ≤ 2 s; sidebar click, cold server)")
         print(f"timing lab → whole default sweep:   {sweep:6.2f} s   (goal ≤ 15 s)")
         print(f"timing lab reload (cached results): {revisit:6.2f} s   (full page load)")

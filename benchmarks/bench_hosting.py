@@ -2,7 +2,7 @@
 
     python benchmarks/bench_hosting.py [--port 8653] [--max-viewers 8] [--page talk?scene=1]
 
-Starts `streamlit run app.py` pinned to core 0 (`taskset -c 0`) inside a 1 GiB memory
+Starts `streamlit run serve.py` pinned to core 0 (`taskset -c 0`) inside a 1 GiB memory
 cgroup (cgroup v1 `memory.limit_in_bytes`, when this machine lets us create one; otherwise
 it says the limit was not enforced), then prints:
 - cold start: seconds from spawning the server to the health check, and to the first chart
@@ -74,7 +74,7 @@ async def first_chart(browser, url: str) -> float:
 
 def start_server(port: int, limited: bool) -> subprocess.Popen:
     """The server on core 0, entering the memory cgroup before Python starts (so all of it counts)."""
-    cmd = (f"taskset -c 0 {sys.executable} -m streamlit run app.py --server.port {port} "
+    cmd = (f"taskset -c 0 {sys.executable} -m streamlit run serve.py --server.port {port} "
            "--server.address 127.0.0.1 --server.headless true --server.fileWatcherType none "
            "--browser.gatherUsageStats false")
     enter = f"echo $$ > {CGROUP / 'cgroup.procs'}; " if limited else ""

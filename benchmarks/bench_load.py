@@ -263,7 +263,7 @@ def main() -> None:
     sys.stdout.reconfigure(line_buffering=True)
     base = f"http://127.0.0.1:{a.port}"
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(a.port),
+        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(a.port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
          "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

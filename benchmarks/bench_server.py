@@ -2,6 +2,7 @@
 
     python benchmarks/bench_server.py [--port 8663] [--sessions 8] [--rounds 2] [--burn] [--one-core]
                                       [--link "talk?scene=1" ...] [--script benchmarks/floor_app.py]
+                                      [--no-warm] [--after 45]
 
 Why: in `bench_load.py` the eight Chromiums share this host's two cores with the server, and they
 use most of it — eight fresh visitors to a one-chart Streamlit app (`benchmarks/floor_app.py`)
@@ -9,7 +10,10 @@ take ~25 s each that way, the browsers spending ~7× the server's CPU. Viewers o
 their browsers on their own machines. So this opens `--sessions` sessions at the same moment as
 bare protocol clients (what the frontend sends: one `rerun_script` with the link's page and query
 string; fragment timers answered as the frontend answers them, so the Timing lab's live sweep
-runs), on a freshly started server (round 1: cold, torch not yet imported) and then again (warm).
+runs), on a freshly started server (round 1) and then again (warm). The server is the shipped
+entry, serve.py, which visits every page once at start (ui.warm): round 1 at start races that
+warm-up; `--after S` opens round 1 S seconds after start (a class arriving after a restart);
+`--no-warm` starts it cold (torch not yet imported, nothing cached), as `streamlit run app.py` does.
 
 Printed per session: seconds to its first chart element and to the end of its run, exception
 elements; per round: the median and the slowest to the chart, the server's CPU seconds and resident memory peak
@@ -28,73 +32,13 @@ import threading
 import time
 from pathlib import Path
 
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ClientState_pb2 import ClientState, ContextInfo
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from websockets.asyncio.client import connect
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from benchmarks.common import cpu_s, rss_mb, serve  # noqa: E402
+from ui.visit import visit  # noqa: E402
 
 LINKS = ["timing_lab?seed=101", "timing_lab?seed=102", "?seed=103", "gradients?seed=104", "memory?seed=105",
          "attention_maps?seed=106", "attention_price?seed=107", "scan?seed=108"]
-
-
-def _rerun(link: str, base: str, fragment: str = "") -> bytes:
-    page, _, query = link.partition("?")
-    msg = BackMsg(rerun_script=ClientState(
-        query_string=query, page_name=page, fragment_id=fragment, is_auto_rerun=bool(fragment),
-        context_info=ContextInfo(url=f"{base}/{link}", timezone="UTC", locale="en-US")))
-    return msg.SerializeToString()
-
-
-async def session(base: str, link: str, limit_s: float, settle_s: float) -> dict:
-    """One viewer: open `link`; until its runs go quiet, answer fragment timers as the frontend does."""
-    out = {"link": link, "chart": None, "done": None, "exceptions": 0, "runs": 0}
-    t0 = time.perf_counter()
-    timers: dict[str, asyncio.Task] = {}
-    async with connect(base.replace("http", "ws") + "/_stcore/stream", subprotocols=["streamlit"],
-                       max_size=None, open_timeout=limit_s) as ws:
-        async def tick(fragment: str, every: float) -> None:
-            while True:
-                await asyncio.sleep(every)
-                await ws.send(_rerun(link, base, fragment))
-
-        await ws.send(_rerun(link, base))
-        last = time.perf_counter()
-        while time.perf_counter() - t0 < limit_s:
-            try:
-                raw = await asyncio.wait_for(ws.recv(), timeout=settle_s)
-            except asyncio.TimeoutError:
-                if out["done"] is not None:
-                    break                     # no message for settle_s after a finished run: quiet
-                continue
-            msg = ForwardMsg()
-            msg.ParseFromString(raw)
-            kind = msg.WhichOneof("type")
-            if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-                el = msg.delta.new_element.WhichOneof("type")
-                if el == "vega_lite_chart" and out["chart"] is None:
-                    out["chart"] = time.perf_counter() - t0
-                elif el == "exception":
-                    out["exceptions"] += 1
-            elif kind == "auto_rerun" and msg.auto_rerun.fragment_id not in timers:
-                timers[msg.auto_rerun.fragment_id] = asyncio.create_task(
-                    tick(msg.auto_rerun.fragment_id, msg.auto_rerun.interval))
-            elif kind == "stop_auto_rerun":
-                for t in timers.values():
-                    t.cancel()
-                timers.clear()
-            elif kind == "script_finished":
-                out["runs"] += 1
-                if msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY or out["done"] is None:
-                    out["done"] = time.perf_counter() - t0
-            last = time.perf_counter()
-        for t in timers.values():
-            t.cancel()
-    out["quiet"] = last - t0
-    return out
 
 
 class Sampler(threading.Thread):
@@ -108,7 +52,7 @@ class Sampler(threading.Thread):
 
 
 async def round_(base: str, links: list[str], limit_s: float, settle_s: float) -> list[dict]:
-    return await asyncio.gather(*[session(base, link, limit_s, settle_s) for link in links])
+    return await asyncio.gather(*[visit(base, link, limit_s, settle_s) for link in links])
 
 
 def report(name: str, rows: list[dict], cpu: float, peak: float) -> None:
@@ -132,24 +76,30 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2, help="round 1 on the cold server, then warm rounds")
     ap.add_argument("--limit-s", type=float, default=300)
     ap.add_argument("--settle-s", type=float, default=3.0, help="quiet this long after a finished run: done")
-    ap.add_argument("--script", default="app.py", help="e.g. benchmarks/floor_app.py: Streamlit's own floor")
+    ap.add_argument("--script", default="serve.py", help="e.g. benchmarks/floor_app.py: Streamlit's own floor")
+    ap.add_argument("--no-warm", action="store_true", help="start serve.py without its start-up warm-up (RNN_WARM_UP=0)")
+    ap.add_argument("--after", type=float, default=0.0,
+                    help="open round 1 this many seconds after the server is healthy (a restart, then a class arrives)")
     ap.add_argument("--burn", action="store_true", help="a CPU-burning process on one core beside the server")
     ap.add_argument("--one-core", action="store_true", help="the server on one core (taskset -c 1), as a small instance")
     ap.add_argument("--link", action="append", help="open these links instead (repeat; cycled over the sessions)")
     a = ap.parse_args()
     burner = subprocess.Popen(["taskset", "-c", "0", sys.executable, "-c", "while True: pass"]) if a.burn else None
-    server = serve(a.port, a.script, a.one_core)
+    server = serve(a.port, a.script, a.one_core, warm=not a.no_warm)
     base = f"http://127.0.0.1:{a.port}"
-    pool = a.link or (LINKS if a.script == "app.py" else [""])
+    pool = a.link or (LINKS if a.script in ("app.py", "serve.py") else [""])
     links = [pool[i % len(pool)] for i in range(a.sessions)]
     try:
+        time.sleep(a.after)
         for n in range(a.rounds):
             sampler = Sampler(server.pid)
             sampler.start()
             c0 = cpu_s(server.pid)
             rows = asyncio.run(round_(base, links, a.limit_s, a.settle_s))
             sampler.stop.set()
-            report(("cold server" if n == 0 else f"warm, round {n + 1}") + (" [CPU burner on core 0]" if burner else "")
+            first = "cold server" if a.no_warm or a.script != "serve.py" else "first visitors"
+            first += f", {a.after:.0f} s after start" if a.after else ", at start"
+            report((first if n == 0 else f"warm, round {n + 1}") + (" [CPU burner on core 0]" if burner else "")
                    + (" [server on one core]" if a.one_core else ""),
                    rows, cpu_s(server.pid) - c0, max(sampler.peak, rss_mb(server.pid)))
     finally:

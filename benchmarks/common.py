@@ -30,13 +30,16 @@ def timed(fn: Callable[[], object], repeats: int, warm: bool = False) -> tuple[f
     return statistics.median(times), min(times), max(times)
 
 
-def serve(port: int, script: str = "app.py", one_core: bool = False) -> subprocess.Popen:
-    """`streamlit run script` on loopback (on core 1 alone with `one_core`), once it is healthy."""
+def serve(port: int, script: str = "serve.py", one_core: bool = False, warm: bool = True) -> subprocess.Popen:
+    """`streamlit run script` on loopback (on core 1 alone with `one_core`), once it is healthy.
+
+    serve.py (the shipped entry) warms itself up at start unless `warm` is False."""
+    env = dict(os.environ, RNN_WARM_UP="1" if warm else "0")
     proc = subprocess.Popen(
         [*(["taskset", "-c", "1"] if one_core else []), sys.executable, "-m", "streamlit", "run", script,
          "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(240):
         try:
             if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).status == 200:

@@ -30,7 +30,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def server():
-    """`streamlit run app.py` on a free local port; yields its base URL."""
+    """`streamlit run serve.py` (the shipped entry, warming itself up) on a free local port; yields its base URL."""
     yield from _serve()
 
 
@@ -44,7 +44,7 @@ def _serve():
     port = _free_port()
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py",
+        [sys.executable, "-m", "streamlit", "run", "serve.py",
          "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1",
          "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],

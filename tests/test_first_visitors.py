@@ -11,6 +11,7 @@ link's settings (its own seed; the page's own value).
 from __future__ import annotations
 
 import asyncio
+import time
 from urllib.parse import urlencode
 
 from tests.browser import ARGS, CHROMIUM
@@ -32,14 +33,26 @@ def links(base: str) -> list[tuple[str, int, str]]:
 
 
 async def visit(browser, url: str, start: asyncio.Event) -> dict:
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
     ctx = await browser.new_context(viewport={"width": 1280, "height": 720})
     page = await ctx.new_page()
+    pending, failed = {}, []
+    page.on("request", lambda r: pending.__setitem__(id(r), (time.time(), r.url)))
+    page.on("requestfinished", lambda r: pending.pop(id(r), None))
+    page.on("requestfailed", lambda r: (pending.pop(id(r), None), failed.append(f"{r.url} {r.failure}")))
     await start.wait()
     await page.goto(url)
     await page.wait_for_selector(READY, timeout=300_000)
     await page.wait_for_timeout(500)
     await page.wait_for_selector(READY, timeout=300_000)
     seed_box = page.get_by_label("Random seed")
+    try:
+        # The run can end before the browser has drawn the number input (its code loads on first
+        # use: 0.5 s and more with six browsers on two cores); a legacy router never draws it.
+        await seed_box.first.wait_for(state="visible", timeout=20_000)
+    except PlaywrightTimeout:
+        pass
     result = {
         "url": url,
         "seed_boxes": await seed_box.count(),
@@ -50,6 +63,10 @@ async def visit(browser, url: str, start: asyncio.Event) -> dict:
         "exceptions": await page.locator("[data-testid='stException']").count(),
         "path": page.url.split("?")[0],
         "query": page.url.partition("?")[2],
+        "side": await page.locator("[data-testid='stSidebarUserContent']").all_inner_texts(),
+        "pending": [f"{time.time() - t:.1f}s {u[-60:]}" for t, u in pending.values() if "_stcore/stream" not in u],
+        "failed": failed,
+        "state": await page.locator("[data-testid='stApp']").get_attribute("data-test-script-state"),
     }
     await ctx.close()
     return result

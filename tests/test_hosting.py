@@ -46,7 +46,7 @@ def test_dockerfile_parses_into_known_instructions_in_a_sane_order():
     assert "/_stcore/health" in health and "python" in health
     assert not any("curl" in a for k, a in ins if k in ("RUN", "HEALTHCHECK"))
     cmd = dict(ins)["CMD"]
-    assert '"streamlit", "run", "app.py", "--server.address=0.0.0.0"' in cmd
+    assert '"streamlit", "run", "serve.py", "--server.address=0.0.0.0"' in cmd
 
 
 def test_dockerfile_passes_hadolint_when_it_is_installed():

@@ -1,8 +1,9 @@
 """The shared sidebar: compute device, torch version and threads, global seed.
 
 The device list needs torch, which loads in the background (`ui.warmup`): until
-it has, the sidebar shows the seed at once and the device block refreshes itself
-every second (a fragment) — the page never waits for torch to draw its first view.
+it has, the sidebar shows a placeholder device block and the seed at once, the
+page draws its first view, and only then does the run wait for torch and rerun
+once to draw the real device block (`finish`).
 """
 from __future__ import annotations
 
@@ -27,34 +28,36 @@ def global_params(devices: tuple[str, ...]) -> list[Param]:
     ]
 
 
-def render() -> None:
+def render() -> bool:
+    """Draw the sidebar; True when its device block is a placeholder (torch still loading).
+
+    The router then calls `finish` once the page is drawn."""
     warmup.start()
     if not warmup.ready() and "device" in st.query_params:
         warmup.wait()                       # a link that names a device: honour it, not a placeholder
-    st.session_state[_DRAWN] = False
+    pending = not warmup.ready()
     with st.sidebar:
-        if warmup.ready():
-            _device_block()
+        if pending:
+            st.selectbox("Compute device", ["cpu"], key="_device_pending", disabled=True)
+            st.caption("Loading torch… (the page does not wait for it)")
         else:
-            _device_pending()
+            _device_block()
         seed_param = [Param("seed", config.SEED)]
         show_messages(sync_from_url(seed_param))
         st.number_input("Random seed", min_value=config.SEED.lo, max_value=config.SEED.hi, step=1, key="seed")
     push_to_url(seed_param)
-    st.session_state[_DRAWN] = True
+    return pending
 
 
-_DRAWN = "_sidebar_drawn"      # the whole sidebar is on screen (the pending block may ask for a rerun)
+def finish(pending: bool) -> None:
+    """After the page is drawn: if the device block was a placeholder, wait for torch, then rerun once.
 
-
-@st.fragment(run_every=1.0)
-def _device_pending() -> None:
-    # Only on its own timer, never inline in a full run: torch finishing between render()'s check
-    # and this line would otherwise rerun the app before the seed box below was ever drawn.
-    if warmup.ready() and st.session_state.get(_DRAWN):
-        st.rerun()                          # torch is in: draw the real device block
-    st.selectbox("Compute device", ["cpu"], key="_device_pending", disabled=True)
-    st.caption("Loading torch… (the page does not wait for it)")
+    The page is on screen meanwhile. (An earlier version refreshed the placeholder from a
+    `run_every` fragment that reran the app; with several first visitors at once, one of them
+    now and then lost the seed box drawn after that fragment until the next rerun.)"""
+    if pending:
+        warmup.wait()
+        st.rerun()
 
 
 def _device_block() -> None:

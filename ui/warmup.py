@@ -1,24 +1,29 @@
 """Import torch in the background so pages that paint from shipped results never wait for it.
 
 `import torch` costs ~2 s on the 2-core host. The Overview and every first view
-that paints from shipped files need no torch; `start()` (called by app.py on
-every run, cheap after the first) imports `core.device` — and with it torch — on
-a daemon thread, and `ready()` says whether it has finished. Code that needs
-torch simply imports it: Python's import lock makes it wait for the thread.
+that paints from shipped files need no torch; `start()` (called by serve.py's
+start-up hook and by the sidebar on every run, cheap after the first) imports
+`core.device` — and with it torch — on a daemon thread, once per process, and
+`ready()` says whether it has finished. Code that needs torch simply imports it:
+Python's import lock makes it wait for the thread.
 """
 from __future__ import annotations
 
 import importlib
 import threading
 
-import streamlit as st
+_lock = threading.Lock()
+_started: list[threading.Thread] = []
 
 
-@st.cache_resource
 def _thread() -> threading.Thread:
-    t = threading.Thread(target=importlib.import_module, args=("core.device",), name="torch-warmup", daemon=True)
-    t.start()
-    return t
+    with _lock:
+        if not _started:
+            t = threading.Thread(target=importlib.import_module, args=("core.device",), name="torch-warmup",
+                                 daemon=True)
+            t.start()
+            _started.append(t)
+        return _started[0]
 
 
 def start() -> None:

@@ -13,3 +13,13 @@ QUEUE_MAX_HOLD_S: float = 10.0
 # Before each chunk, the holder waits (up to this long) while another viewer's page is being drawn:
 # the page gets the CPU first, and the next timed chunk is not measured beside it.
 QUEUE_YIELD_S: float = 2.0
+
+# ---------------------------------------------------------------- the start-up warm-up (serve.py, ui.warm)
+# `streamlit run serve.py` visits every page's default link once, in story order, as soon as the
+# server listens: torch is imported and every default view's results are cached before the first
+# real viewer arrives. Set this environment variable to 0 to start cold.
+WARM_ENV = "RNN_WARM_UP"
+WARM_LINKS: tuple[str, ...] = ("", "timing_lab", "gradients", "memory", "attention_maps", "attention_price",
+                               "scan", "head_to_head", "quiz", "talk")
+WARM_VISIT_LIMIT_S: float = 180.0     # one page's warm-up visit gives up after this long
+WARM_YIELD_S: float = 30.0            # before each page, wait (at most this long) while a viewer's page is drawn

@@ -1,0 +1,89 @@
+"""Warm the server up at start: one visit of every page's default link, before any viewer comes.
+
+A class opening a shared link right after a restart otherwise waits for `import torch` and for
+every page's first computations at once (bench_server, 8 at once: p50 9–11 s cold, 2 s warm).
+`lifespan` (serve.py's st.App hook) starts torch's import (`ui.warmup`) and then `warm_up` on the
+server's event loop; it waits for the
+server to listen, then opens each link of `WARM_LINKS` in story order as a bare protocol client
+(`ui.visit`, timers unanswered, so no live sweep starts), yielding before each page to any
+viewer's page being drawn. Each visit fills the same caches a viewer's first visit would.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sys
+import time
+
+from streamlit import config
+
+from core.config.app import WARM_ENV, WARM_LINKS, WARM_VISIT_LIMIT_S, WARM_YIELD_S
+from core.queue import RENDERS
+from ui import warmup
+from ui.visit import visit
+
+SETTLE_S = 1.0      # quiet this long after a finished run: the visit is over
+LISTEN_S = 60.0     # give up if the server does not listen within this
+
+
+def enabled() -> bool:
+    return os.environ.get(WARM_ENV, "1").strip() not in {"0", "false", "no", "off"}
+
+
+def base_url() -> str:
+    """The running server, reached on loopback when it listens on every interface."""
+    address = config.get_option("server.address") or ""
+    host = "127.0.0.1" if address in {"", "0.0.0.0", "::"} else address
+    if ":" in host:
+        host = f"[{host}]"
+    path = (config.get_option("server.baseUrlPath") or "").strip("/")
+    return f"http://{host}:{config.get_option('server.port')}" + (f"/{path}" if path else "")
+
+
+def _say(text: str) -> None:
+    print(f"warm-up: {text}", file=sys.stderr, flush=True)
+
+
+async def warm_up(links=WARM_LINKS) -> list[dict]:
+    """Visit every link once, in order; each result as `ui.visit.visit` returns it."""
+    base, t0, rows = base_url(), time.perf_counter(), []
+    await asyncio.to_thread(warmup.wait)       # torch first: a viewer arriving now shares the CPU with that only
+    _say(f"torch imported after {time.perf_counter() - t0:.1f} s")
+    for i, link in enumerate(links):
+        await asyncio.to_thread(RENDERS.wait_quiet, WARM_YIELD_S)
+        while True:
+            try:
+                row = await visit(base, link, WARM_VISIT_LIMIT_S, SETTLE_S, answer_timers=False)
+                break
+            except OSError:                       # not listening yet
+                if i or time.perf_counter() - t0 > LISTEN_S:
+                    raise
+                await asyncio.sleep(0.2)
+        rows.append(row)
+        chart = "no chart" if row["chart"] is None else f"chart {row['chart']:.2f} s"
+        _say(f"/{link} {chart}, run {row['done'] or 0:.2f} s, exceptions {row['exceptions']}")
+    _say(f"{len(rows)} pages in {time.perf_counter() - t0:.1f} s")
+    return rows
+
+
+async def _guarded() -> None:
+    try:
+        await warm_up()
+    except asyncio.CancelledError:
+        raise
+    except Exception as e:        # a failed warm-up leaves a cold server, never a broken one
+        _say(f"stopped ({type(e).__name__}: {e}); the server runs on, cold")
+
+
+@contextlib.asynccontextmanager
+async def lifespan(_app):
+    task = None
+    if enabled():
+        warmup.start()            # torch's import begins before the server even listens
+        task = asyncio.create_task(_guarded())
+    else:
+        _say(f"off ({WARM_ENV}=0)")
+    yield
+    if task is not None:
+        task.cancel()
