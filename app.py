@@ -1,8 +1,10 @@
 """Router only: page config, navigation in story order, the shared sidebar."""
+import contextlib
+
 import streamlit as st
 
 from core.queue import RENDERS
-from ui import sidebar, warmup
+from ui import sidebar, warm, warmup
 
 st.set_page_config(
     page_title="Why Transformers Replaced RNNs",
@@ -27,7 +29,8 @@ PAGES = [
 TORCH_FREE = {"", "timing_lab"}
 
 page = st.navigation(PAGES)
-with RENDERS.drawing():            # a live measurement waits (bounded) for this run before its next chunk
+# A live measurement waits (bounded) for a viewer's run before its next chunk; not for the warm-up's.
+with RENDERS.uncounted() if warm.is_warm_up(st.context.headers) else contextlib.nullcontext(), RENDERS.drawing():
     if page.url_path not in TORCH_FREE:
         warmup.wait()
     pending = sidebar.render()

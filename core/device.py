@@ -44,18 +44,30 @@ def resolve(name: str | None) -> torch.device:
 # in its own thread of one process. Whoever changes it holds this lock until it
 # is restored, so a session's count never leaks into another's measurement.
 COMPUTE_LOCK = threading.RLock()
+# The count every computation runs with unless a block below changes it; what another session's
+# sidebar reports while one session measures on one thread.
+DEFAULT_THREADS = torch.get_num_threads()
+_scoped = threading.local()
 
 
 @contextlib.contextmanager
 def intra_op_threads(n: int):
     """Run the block with `n` intra-op threads (serialised with every other such block)."""
     with COMPUTE_LOCK:
-        before = torch.get_num_threads()
+        before, outer = torch.get_num_threads(), getattr(_scoped, "n", None)
         torch.set_num_threads(n)
+        _scoped.n = n
         try:
             yield
         finally:
             torch.set_num_threads(before)
+            _scoped.n = outer
+
+
+def threads() -> int:
+    """This thread's intra-op thread count: its own scoped count, else the process default."""
+    n = getattr(_scoped, "n", None)
+    return DEFAULT_THREADS if n is None else n
 
 
 @contextlib.contextmanager
@@ -108,7 +120,7 @@ def describe(name: str | None = None) -> DeviceInfo:
         kind=device.type,
         name=label,
         torch_version=torch.__version__,
-        threads=torch.get_num_threads(),
+        threads=threads(),
         cores=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1),
     )
 

@@ -56,6 +56,7 @@ class _RunState:
         self.depth = 0
         self.counted = False
         self.measuring = False
+        self.uncounted = False
 
 
 class Renders:
@@ -81,7 +82,7 @@ class Renders:
         """Around a page run or a fragment run (nested runs in one thread count once)."""
         state = self._state()
         state.depth += 1
-        if state.depth == 1 and not state.measuring and not state.counted:
+        if state.depth == 1 and not state.measuring and not state.counted and not state.uncounted:
             state.counted = True
             self._add(1)
         try:
@@ -93,6 +94,17 @@ class Renders:
                     state.counted = False
                     self._add(-1)
                 state.measuring = False      # a measurement abandoned mid-run ends with its run
+
+    @contextmanager
+    def uncounted(self):
+        """Around a run that is nobody's page (the server's start-up warm-up): neither it nor the
+        fragments it runs inline count as drawing."""
+        state = self._state()
+        before, state.uncounted = state.uncounted, True
+        try:
+            yield
+        finally:
+            state.uncounted = before
 
     @contextmanager
     def measuring(self):

@@ -1,5 +1,6 @@
 """Device helpers: preference order, refusal of unknown devices, the best-ever matmul peak."""
 import pytest
+import torch
 
 from core import device
 
@@ -21,3 +22,29 @@ def test_peak_is_the_best_reading_so_far():
     assert second >= first > 0
     assert device.best_peak("cpu", 1, 256) == second
     assert device.best_peak("cpu", 1, 8) is None
+
+
+def test_a_scoped_thread_count_is_seen_only_by_the_thread_that_set_it():
+    """torch's count is process-wide: while one session measures on one thread, another session's
+    sidebar must still report the count its own computations run with."""
+    import threading
+
+    from core.device import DEFAULT_THREADS, describe, intra_op_threads
+
+    inside, seen_elsewhere = threading.Event(), []
+    release = threading.Event()
+
+    def holder():
+        with intra_op_threads(1):
+            assert describe("cpu").threads == 1 == torch.get_num_threads()
+            inside.set()
+            release.wait(10)
+
+    t = threading.Thread(target=holder)
+    t.start()
+    assert inside.wait(10)
+    seen_elsewhere.append(describe("cpu").threads)
+    release.set()
+    t.join(10)
+    assert seen_elsewhere == [DEFAULT_THREADS]
+    assert describe("cpu").threads == DEFAULT_THREADS == torch.get_num_threads()

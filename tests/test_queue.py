@@ -274,3 +274,15 @@ def test_a_measurement_abandoned_mid_run_does_not_leave_the_run_counted():
     with r.drawing():                              # the next run of that thread counts once again
         assert r.count() == 1
     assert r.count() == 0
+
+
+def test_an_uncounted_run_and_its_inline_fragments_never_count_as_drawing():
+    """The start-up warm-up's runs are nobody's page: a viewer's measurement must not wait for them."""
+    r = Renders()
+    with r.uncounted(), r.drawing():
+        with r.drawing():                 # a fragment drawn inline in that run
+            assert r.count() == 0
+        assert r.wait_quiet(0.5) < 0.25
+    with r.drawing():                     # the next ordinary run on the same thread counts again
+        assert r.count() == 1
+    assert r.count() == 0

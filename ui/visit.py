@@ -29,7 +29,8 @@ def rerun(link: str, base: str, fragment: str = "") -> bytes:
     return msg.SerializeToString()
 
 
-async def visit(base: str, link: str, limit_s: float, settle_s: float, answer_timers: bool = True) -> dict:
+async def visit(base: str, link: str, limit_s: float, settle_s: float, answer_timers: bool = True,
+                headers: dict[str, str] | None = None) -> dict:
     """Open `link` on the server at `base`; return once its runs go quiet (or after `limit_s`).
 
     The result: seconds to the first chart element (`chart`) and to the end of the first
@@ -39,7 +40,7 @@ async def visit(base: str, link: str, limit_s: float, settle_s: float, answer_ti
     t0 = time.perf_counter()
     timers: dict[str, asyncio.Task] = {}
     async with connect(base.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
-                       max_size=None, open_timeout=limit_s) as ws:
+                       max_size=None, open_timeout=limit_s, additional_headers=headers) as ws:
         async def tick(fragment: str, every: float) -> None:
             while True:
                 await asyncio.sleep(every)

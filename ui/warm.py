@@ -23,8 +23,19 @@ from core.queue import RENDERS
 from ui import warmup
 from ui.visit import visit
 
+# Sent with each warm-up visit: its runs are not a viewer's page being drawn, so a viewer's live
+# measurement does not wait for them (`core.queue.RENDERS`). A client faking it only loses that courtesy.
+HEADER = "X-Warm-Up"
 SETTLE_S = 1.0      # quiet this long after a finished run: the visit is over
 LISTEN_S = 60.0     # give up if the server does not listen within this
+
+
+def is_warm_up(headers) -> bool:
+    """Whether a session's websocket headers (`st.context.headers`) are the warm-up's own."""
+    try:
+        return headers.get(HEADER) == "1"
+    except Exception:          # no headers outside a browser session (AppTest)
+        return False
 
 
 def enabled() -> bool:
@@ -54,7 +65,8 @@ async def warm_up(links=WARM_LINKS) -> list[dict]:
         await asyncio.to_thread(RENDERS.wait_quiet, WARM_YIELD_S)
         while True:
             try:
-                row = await visit(base, link, WARM_VISIT_LIMIT_S, SETTLE_S, answer_timers=False)
+                row = await visit(base, link, WARM_VISIT_LIMIT_S, SETTLE_S, answer_timers=False,
+                                  headers={HEADER: "1"})
                 break
             except OSError:                       # not listening yet
                 if i or time.perf_counter() - t0 > LISTEN_S:
