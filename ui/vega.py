@@ -79,6 +79,7 @@ class Box:
             return False
         self.css.html(ASPECT_CSS.format(box=ASPECT + self.key, floor=int(spec["height"]) + FRAME_PX))
         spec["height"] = "container"
+        spec["autosize"] = {"type": "fit", "contains": "padding"}     # the whole chart fills the box
         return True
 
 

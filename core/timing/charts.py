@@ -35,8 +35,9 @@ def _shape(df: pd.DataFrame, legend: bool = True) -> alt.Shape:
 
 
 def time_vs_T(df: pd.DataFrame | None, references: dict[str, pd.DataFrame | None] | None = None,
-              height: int = 440) -> alt.Chart:
-    """Median time per call vs T, log–log, IQR as error bars; `df` live (solid), `references`
+              height: int = 300) -> alt.Chart:
+    """Median time per call vs T, log–log, IQR as error bars (`height`: the plot's; the legends
+    come on top of it); `df` live (solid), `references`
     (name → rows with the same columns) dashed. Either may be empty: a reference alone paints
     the first view before anything is measured."""
     frames = [] if df is None or df.empty else [df.assign(source=LIVE)]
