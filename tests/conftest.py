@@ -40,16 +40,29 @@ def fresh_server():
     yield from _serve()
 
 
-def _serve():
-    port = _free_port()
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen(
+def start_server(port: int, text: bool = False, **env) -> subprocess.Popen:
+    """`streamlit run serve.py` on loopback at `port` (`env`: extra environment), its log on stdout."""
+    return subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "serve.py",
          "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1",
          "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=dict(os.environ, PYTHONUNBUFFERED="1", **env), stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=text,
     )
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _serve():
+    port = _free_port()
+    proc = start_server(port)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -62,11 +75,7 @@ def _serve():
         proc.kill()
         raise RuntimeError("streamlit did not become healthy in 60 s:\n" + proc.stdout.read().decode())
     yield base
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop_server(proc)
 
 
 def app_test(page: str | None = None, timeout: float = 60, **query):

@@ -7,29 +7,22 @@ checked against the server options it is derived from.
 """
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 import time
 
 import pytest
 from streamlit import config
 
 from core.config.app import WARM_ENV, WARM_LINKS
-from tests.conftest import ROOT, _free_port, page_url_paths
+from tests.conftest import _free_port, page_url_paths, start_server, stop_server
 from ui import warm
 
 LINE = re.compile(r"^warm-up: /(\S*) (no chart|chart [0-9.]+ s), run [0-9.]+ s, exceptions (\d+)$")
 
 
 def _start(env_value: str) -> subprocess.Popen:
-    port = _free_port()
-    return subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=dict(os.environ, PYTHONUNBUFFERED="1", **{WARM_ENV: env_value}),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return start_server(_free_port(), text=True, **{WARM_ENV: env_value})
 
 
 def _lines_until(proc: subprocess.Popen, done: re.Pattern, limit_s: float) -> list[str]:
@@ -40,11 +33,7 @@ def _lines_until(proc: subprocess.Popen, done: re.Pattern, limit_s: float) -> li
             if done.search(line) or time.time() > deadline:
                 break
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
     return out
 
 
