@@ -116,3 +116,23 @@ def test_a_chart_drawn_with_aspect_takes_its_height_from_its_box():
     assert main and main[0]["height"] == "container"
     css = [h.proto.body for h in at.get("html") if "aspect_g_decay_chart" in h.proto.body]
     assert css and f"min-height:{440 + vega.FRAME_PX}px" in css[0]
+
+
+def test_a_builder_states_its_own_frame_and_ratio_for_its_box():
+    """AppTest: the scan page's main chart (its height the whole chart's, a wide box) keeps that height
+    as the box's floor at 16:9; the Timing lab's chart states the frame its legend below needs."""
+    from streamlit.testing.v1 import AppTest
+
+    from core.timing import charts as timing_charts
+    from core.timing import reference
+
+    at = AppTest.from_file("../app.py", default_timeout=300)
+    at.switch_page("chapters/scan.py")
+    at.run()
+    assert not at.exception
+    css = [h.proto.body for h in at.get("html") if "aspect_s_three" in h.proto.body]
+    assert css and "aspect-ratio:16/9" in css[-1] and "min-height:300px" in css[-1]
+    meta, df = reference.load("forward")
+    spec = timing_charts.time_vs_T(None, {"shipped reference: CPU": df}).to_dict()
+    methods = df["method"].nunique()
+    assert spec["usermeta"]["frame_px"] == 190 + 30 * ((methods + 1) // 2) and vega.follows_width(spec)

@@ -62,14 +62,15 @@ def three_ways(device: str, seed: int) -> None:
     T, D = ss.s_T, ss.s_D
     slot = main.empty()
     first = charts.timings(ref_df, None, list(compare.METHODS), THREE_TITLE)
-    vega.draw(first, where=slot.container(), describe=False)     # a container, as show_chart's below: redrawn in place
+    # A box as show_chart's below (same height rule, another key: both are made in this run), redrawn in place.
+    vega.draw(first, box=vega.Box("s_three_first", where=slot), describe=False)
     try:
         rates = compare.calibrate()
         est = compare.check(T, D, rates)
     except ValueError as e:
         if ref_df is not None:
             show_chart(first, ref_df, page="scan", name="three_ways_reference", key="s_three", where=slot,
-                       snippet=snippets.scan_shipped("THREE_WAYS"))
+                       snippet=snippets.scan_shipped("THREE_WAYS"), aspect=True)
         st.error(f"Not measured live: {e}.", icon=":material/block:")
         return
     with main, st.spinner(f"Timing the three solvers at T = {T:,} (about {est:.1f} s on this host now)…"):
@@ -77,10 +78,10 @@ def three_ways(device: str, seed: int) -> None:
     live_df = live.table.assign(T=T)
     show_chart(charts.timings(ref_df, live_df, list(compare.METHODS), THREE_TITLE), live_df, page="scan",
                name="three_ways", key="s_three", where=slot, settings={"T": T, "D": D},
-               snippet=snippets.scan_three_ways(T, D, seed), meta={"T": T, "D": D, "B": L.batch, "threads": 1})
-    main.caption("Dashed: the shipped reference (" + ref_meta.get("device", "none") +
-                 f", one thread, load average {ref_meta.get('loadavg_before', [0])[0]:.1f} on "
-                 f"{ref_meta.get('cpu_count', '?')} cores — a busy host). "
+               snippet=snippets.scan_three_ways(T, D, seed), meta={"T": T, "D": D, "B": L.batch, "threads": 1},
+               aspect=True)
+    main.caption(f"Dashed: the shipped reference ({ref_meta.get('device', 'none')}, one thread, "
+                 f"{notes.reference_host(ref_meta)}). "
                  "Points: this device now, with the interquartile range; a faint point stayed unstable.")
     c1, c2 = st.columns([1.25, 1])
     c1.dataframe(view.three_ways_table(live.table, live.counts), hide_index=True, width="stretch",

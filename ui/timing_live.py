@@ -62,7 +62,21 @@ def mark_stopped() -> None:
         live.status, live.message = "stopped", "Stopped: the points measured before the stop are shown."
 
 
-def main_chart(slot, live, ref_df, ref_label: str, spec=None, export: bool = False) -> None:
+class ChartSlot:
+    """The main chart's place: one box (its height following the column's width) for a sweep's bare
+    redraws — a keyed box can be made once per run — and the slot itself for the final chart with its
+    menu, in a box of the same height (`show_chart(aspect=True)`)."""
+
+    def __init__(self, slot):
+        self.slot, self._box = slot, None
+
+    def box(self) -> vega.Box:
+        if self._box is None:
+            self._box = vega.Box("t_main_chart", where=self.slot)
+        return self._box
+
+
+def main_chart(slot: ChartSlot, live, ref_df, ref_label: str, spec=None, export: bool = False) -> None:
     """The time-vs-T chart: the reference at once, live points over it; with its export menu once no
     sweep is pending (while one is, every draw is the bare chart, so the slot keeps one element and
     the browser redraws it in place instead of remounting it)."""
@@ -70,17 +84,17 @@ def main_chart(slot, live, ref_df, ref_label: str, spec=None, export: bool = Fal
     if live is not None and len(live.specs) > 1:
         refs["this device, 1 thread"] = live.frame(live.specs[1])
     chart = charts.time_vs_T(live.frame() if live else None, refs)
-    if not export:
-        vega.draw(chart, where=slot, describe=False)
+    if not export:         # the same box (height) as the final draw below, redrawn in place
+        vega.draw(chart, box=slot.box(), describe=False)
         return
     from_live = live is not None and live.complete()
     data = live.frame() if from_live else ref_df
     settings = {"mode": spec.mode, "methods": ",".join(spec.methods)}
     snippet = (snippets.timing_sweep(spec) if from_live
                else snippets.timing_reference(spec.mode, spec.methods))
-    show_chart(chart, data, page="timing", name="time_vs_T", key="t_main", where=slot,
+    show_chart(chart, data, page="timing", name="time_vs_T", key="t_main", where=slot.slot,
                settings={**settings, **({"B": spec.B, "d": spec.d, "threads": spec.threads} if from_live else {})},
-               snippet=snippet, meta={"source": "live" if from_live else ref_label})
+               snippet=snippet, meta={"source": "live" if from_live else ref_label}, aspect=True)
 
 
 def kick() -> None:

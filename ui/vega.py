@@ -9,8 +9,10 @@ as Streamlit's own conversion stores them, and drawn with `st.vega_lite_chart`.
     text = draw(chart, df, where=column, key="g_decay_chart")
 
 With `aspect=True` (and a key) a single or layered chart is drawn in a box whose height follows its
-width (`ASPECT_CSS`, written into each box: 6:5, at most 66 % of the window's height) and
-never below the height its builder gave it (plus `FRAME_PX` for its title and axes): the same chart
+width (`ASPECT_CSS`, written into each box: 6:5 unless its builder says otherwise, at most 66 % of the
+window's height) and
+never below the height its builder gave it (plus `FRAME_PX` for its title and axes, or the frame the
+builder states in its spec's `usermeta`, for legends below the plot): the same chart
 as at 1280 px there, taller on a projector's 1920 px.
 """
 from __future__ import annotations
@@ -29,9 +31,13 @@ from core.story import figures
 TRANSFORMER = "app_arrow_dataset"
 ASPECT = "aspect_"                       # key prefix of the boxes whose height follows their width
 # One box's rule (written only into a box whose chart takes its height, so no other box is sized).
-ASPECT_CSS = ("<style>.st-key-{box}{{aspect-ratio:6/5;max-height:66vh;min-height:{floor}px}}"
+ASPECT_CSS = ("<style>.st-key-{box}{{aspect-ratio:{ratio};max-height:66vh;min-height:{floor}px}}"
               ".st-key-{box} [data-testid='stVegaLiteChart']{{height:100%}}</style>")
 FRAME_PX = 150                           # a page chart's title, subtitle and x axis around its plot
+RATIO = "6/5"                            # a box's width to height
+# A builder may state its own frame (legends below the plot; 0: its height is the whole chart's) and
+# ratio (a wide one keeps a first-screen chart above the fold at 1280 × 720) in its spec's usermeta.
+FRAME_KEY, RATIO_KEY = "frame_px", "aspect"
 COMPOSED = ("vconcat", "hconcat", "concat", "facet", "repeat")
 
 
@@ -77,7 +83,9 @@ class Box:
         """Let `spec` take the box's height (its own height, plus the frame, as the floor)."""
         if not follows_width(spec):
             return False
-        self.css.html(ASPECT_CSS.format(box=ASPECT + self.key, floor=int(spec["height"]) + FRAME_PX))
+        meta = spec.get("usermeta") or {}
+        floor = int(spec["height"]) + int(meta.get(FRAME_KEY, FRAME_PX))
+        self.css.html(ASPECT_CSS.format(box=ASPECT + self.key, floor=floor, ratio=meta.get(RATIO_KEY, RATIO)))
         spec["height"] = "container"
         spec["autosize"] = {"type": "fit", "contains": "padding"}     # the whole chart fills the box
         return True

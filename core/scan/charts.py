@@ -44,7 +44,9 @@ def timings(reference: pd.DataFrame | None, live: pd.DataFrame | None, ids: list
         layers.append(alt.Chart(d).mark_rule(strokeWidth=2).encode(T_AXIS, alt.Y("lo:Q"), alt.Y2("hi:Q"), color))
         layers.append(alt.Chart(d).mark_point(size=240, filled=True).encode(
             T_AXIS, y, color, shape, alt.Opacity("alpha:Q", scale=None, legend=None), tooltip=tips))
-    chart = alt.layer(*layers).properties(height=height, title=title)
+    # Drawn in a box that grows with its column (ui.vega), `height` is the whole chart's and the box is
+    # wide: at 1280 × 720 it keeps this height and stays above the fold; on a projector it grows.
+    chart = alt.layer(*layers).properties(height=height, title=title, usermeta={"frame_px": 0, "aspect": "16/9"})
     return style(chart, legend_below=legend_below)
 
 

@@ -130,3 +130,18 @@ def gradient_notes(g) -> list[str]:
         "stops — but ∂h_k/∂x_k carries z_k, so the input then barely enters: the gate trades "
         "remembering against writing.",
     ]
+
+
+def reference_host(meta: dict) -> str:
+    """How loaded the host was while a shipped reference was measured, from its own record (the
+    load average before and after on its cores, its unstable points); 'busy' only when the load
+    reached the core count."""
+    before, after = (meta.get(k, [None])[0] for k in ("loadavg_before", "loadavg_after"))
+    cores = meta.get("cpu_count")
+    if before is None or not cores:
+        return "host load not recorded"
+    load = f"load average {before:.1f}" + (f" → {after:.1f}" if after is not None else "")
+    busy = max(before, after or 0) >= cores
+    unstable = meta.get("unstable_points")
+    tail = "" if unstable is None else f", {steps(int(unstable), 'unstable point')}"
+    return f"{load} on {cores} cores{' — a busy host' if busy else ''}{tail}"
