@@ -22,8 +22,19 @@ ON_SETUP = {"jacobian", "forget", "phase"}      # sections drawn from the main c
 ss = st.session_state
 
 
+def current_setup() -> GradientSetup:
+    models = tuple(m for m in GRADIENT_MODELS if m in ss.g_cells)
+    return GradientSetup(models=models or ("tanh",), T=ss.g_T, n_hidden=ss.g_N, rho=float(ss.g_rho),
+                         init=ss.g_init, input_scale=float(ss.g_in), forget_bias=float(ss.g_fb),
+                         n_seeds=ss.g_seeds, seed=sidebar.seed())
+
+
 @layout.fragment
 def main_chart() -> None:
+    # The open section draws from these settings too: when they changed, rerun the page at once,
+    # before this fragment draws anything (a second, thrown-away drawing cost ~0.3 s per change).
+    if not ss.get("_g_full_run") and ss.get("_g_setup") != current_setup() and ss.g_sec in ON_SETUP:
+        st.rerun(scope="app")
     claim = st.empty()
     controls, chart = layout.main_columns()
     with controls:
@@ -41,13 +52,7 @@ def main_chart() -> None:
             slider(P["g_thr"], "Horizon threshold $10^{-k}$, $k$ =")
     push_to_url(PARAMS)
     models = tuple(m for m in GRADIENT_MODELS if m in ss.g_cells)
-    setup = GradientSetup(models=models or ("tanh",), T=ss.g_T, n_hidden=ss.g_N, rho=float(ss.g_rho),
-                          init=ss.g_init, input_scale=float(ss.g_in), forget_bias=float(ss.g_fb),
-                          n_seeds=ss.g_seeds, seed=sidebar.seed())
-    if not ss.get("_g_full_run") and ss.get("_g_setup") != setup and ss.g_sec in ON_SETUP:
-        ss._g_setup = setup
-        st.rerun(scope="app")                     # the open section draws from these settings too
-    ss._g_setup = setup
+    setup = ss._g_setup = current_setup()
     if not models:
         chart.info("Choose at least one model.")
         return

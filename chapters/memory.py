@@ -32,6 +32,10 @@ def forgetting_setup() -> ForgettingSetup:
 
 @layout.fragment
 def main_view() -> None:
+    # The open section reads the same cell settings: when they changed, rerun the page at once,
+    # before this fragment draws anything (its drawing would be thrown away).
+    if not ss.get("_m_full_run") and ss.get("_m_forget") not in (None, forgetting_setup()) and ss.m_sec != "seq2seq":
+        st.rerun(scope="app")
     claim = st.empty()
     controls, chart = layout.main_columns()
     with controls:
@@ -60,8 +64,6 @@ def main_view() -> None:
                             cell=ss.m_cell, n_hidden=ss.m_N, rho=float(ss.m_rho), forget_bias=float(ss.m_fb),
                             input_scale=float(ss.m_in), lag=ss.m_k, seed=sidebar.seed())
     push_to_url(PARAMS)
-    if not ss.get("_m_full_run") and ss.get("_m_forget") not in (None, forgetting_setup()) and ss.m_sec != "seq2seq":
-        st.rerun(scope="app")                     # the open section reads the same cell settings
     with chart, layout.section("The trajectory"):
         try:
             tr, cut = view.trajectory(setup)
