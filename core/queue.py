@@ -66,10 +66,16 @@ class Renders:
         self._cv = threading.Condition()
         self._n = 0
         self._local = threading.local()
+        self._ended, self._last_end = 0, time.monotonic()
 
     def count(self) -> int:
         with self._cv:
             return self._n
+
+    def activity(self) -> tuple[int, float]:
+        """(runs ended so far, counted or not; `time.monotonic()` when the last one ended)."""
+        with self._cv:
+            return self._ended, self._last_end
 
     def _state(self) -> _RunState:
         state = getattr(self._local, "state", None)
@@ -90,6 +96,8 @@ class Renders:
         finally:
             state.depth -= 1
             if state.depth == 0:
+                with self._cv:
+                    self._ended, self._last_end = self._ended + 1, time.monotonic()
                 if state.counted:
                     state.counted = False
                     self._add(-1)

@@ -119,6 +119,8 @@ def experiment_block(ctrl, chart, below) -> None:
     x = ss.h_x
     ship_curves = curves[(curves.task == task) & (curves.distance == D) & curves.model.isin(kinds)] if len(curves) else curves
 
+    boxes: dict[str, vega.Box] = {}
+
     def draw(export: bool = True) -> None:
         finals, live_curves, run = live_frames()
         same_task = run.get("task") == task
@@ -127,14 +129,16 @@ def experiment_block(ctrl, chart, below) -> None:
         lc = live_curves if same_task and run.get("distance") == D else None
         side = charts.curves_chart(ship_curves, lc, x, f"Training curves at D = {D}")
         if not export:
-            vega.draw(main, where=main_slot, describe=False)
+            if "main" not in boxes:      # a keyed box is made once per run; show_chart's below has its own key
+                boxes["main"] = vega.Box("h_main_live", where=main_slot)
+            vega.draw(main, box=boxes["main"], describe=False)
             vega.draw(side, where=curve_slot, describe=False)
             return
         live_main = same_task and len(finals) > 0
         show_chart(main, pd.concat([here.assign(source="shipped"), finals.assign(source="live")], ignore_index=True)
                    if live_main else here, page="head_to_head", name="accuracy_vs_D", key="h_main", where=main_slot,
                    settings={"task": task}, snippet=None if live_main else snippets.h2h_runs(task),
-                   meta={k: v for k, v in meta.items() if k != "rows"})
+                   meta={k: v for k, v in meta.items() if k != "rows"}, aspect=True)
         show_chart(side, ship_curves, page="head_to_head", name="curves", key="h_curves", where=curve_slot,
                    settings={"task": task, "D": D, "x": x}, snippet=snippets.h2h_curves(task, D, kinds))
 

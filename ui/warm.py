@@ -19,6 +19,7 @@ import time
 from streamlit import config
 
 from core.config.app import WARM_ENV, WARM_LINKS, WARM_VISIT_LIMIT_S, WARM_YIELD_S
+from core import idle_gc
 from core.queue import RENDERS
 from ui import warmup
 from ui.visit import visit
@@ -91,6 +92,7 @@ async def _guarded() -> None:
 @contextlib.asynccontextmanager
 async def lifespan(_app):
     task = None
+    idle_gc.start()               # full collections when the pages are quiet (postScriptGC is off)
     if enabled():
         warmup.start()            # torch's import begins before the server even listens
         task = asyncio.create_task(_guarded())

@@ -62,9 +62,13 @@ def accuracy_vs_distance(runs: pd.DataFrame, live: pd.DataFrame | None = None, c
         layers.append(alt.Chart(lv).mark_point(size=420, filled=True, stroke="#1F2328", strokeWidth=2).encode(
             x=x, y=y, color=colour, shape=shape,
             tooltip=["name", "distance", alt.Tooltip("mean:Q", format=".1%", title="this session, live"), "steps"]))
-    sub = (f"dashed: shipped, mean of seeds (band: worst–best) · dotted: chance {chance:.1%}"
-           + (" · big points: your live run" if live is not None and len(live) else ""))
-    return style(alt.layer(*layers).properties(height=height, title=alt.Title(title, subtitle=sub, subtitleFontSize=14)))
+    sub = [f"dashed: shipped, mean of seeds (band: worst–best) · dotted: chance {chance:.1%}"]
+    if live is not None and len(live):
+        sub.append("big points: your live run")          # its own line: one line was cut off at 1280 px
+    # In a box that grows with its column (ui.vega), `height` is the whole chart's; at 4:3 it keeps that
+    # height in a 1280 × 720 window's chart column and grows on a projector.
+    return style(alt.layer(*layers).properties(height=height, title=alt.Title(title, subtitle=sub, subtitleFontSize=14),
+                                               usermeta={"frame_px": 0, "aspect": "4/3"}))
 
 
 def curves_chart(shipped: pd.DataFrame, live: pd.DataFrame | None = None, x: str = "step",

@@ -1,0 +1,61 @@
+"""The idle collector: a full collection once the pages are quiet, never during a run or a measurement."""
+import threading
+import tomllib
+from pathlib import Path
+
+from core.idle_gc import IdleCollector
+from core.queue import Renders
+
+
+class Clock:
+    def __init__(self):
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def test_collects_once_after_a_quiet_spell_and_only_if_something_ran(monkeypatch):
+    renders, lock, clock, calls = Renders(), threading.Lock(), Clock(), []
+    monkeypatch.setattr("core.queue.time.monotonic", clock)
+    c = IdleCollector(renders, lock, quiet_s=2.0, collect=lambda: calls.append(clock.t), clock=clock)
+    clock.t += 10
+    assert not c.step()                                   # nothing ran since the start
+    with renders.drawing():
+        clock.t += 1
+        assert not c.step()                               # a page is being drawn
+    clock.t += 1.0
+    assert not c.step()                                   # quiet for 1 s only
+    clock.t += 1.5
+    assert c.step() and calls == [clock.t]               # quiet for 2.5 s: one collection
+    clock.t += 10
+    assert not c.step() and c.collections == 1           # nothing new ran: not again
+
+
+def test_never_while_a_measurement_holds_the_timing_lock(monkeypatch):
+    renders, lock, clock, calls = Renders(), threading.Lock(), Clock(), []
+    monkeypatch.setattr("core.queue.time.monotonic", clock)
+    c = IdleCollector(renders, lock, quiet_s=2.0, collect=lambda: calls.append(1), clock=clock)
+    with renders.drawing():
+        pass
+    clock.t += 5
+    with lock:
+        assert not c.step()
+    assert c.step() and calls == [1]
+
+
+def test_streamlits_collection_after_every_run_is_off_and_serve_starts_the_idle_one(monkeypatch):
+    import asyncio
+
+    from ui import warm
+
+    config = tomllib.loads(Path(__file__).resolve().parent.parent.joinpath(".streamlit/config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
+    monkeypatch.setenv("RNN_WARM_UP", "0")
+
+    async def serve_once():
+        async with warm.lifespan(None):
+            pass
+
+    asyncio.run(serve_once())
+    assert any(t.name == "idle-gc" and t.daemon and t.is_alive() for t in threading.enumerate())
