@@ -172,6 +172,18 @@ def style_config(legend_below: bool = False, scale: TypeScale = PAGE, **extra) -
         **extra})
 
 
+# A chart drawn in a box that grows with its column (ui.vega) keeps at least its declared height plus a
+# frame for title, axes and legends (150 px unless its builder states its own; 0: the declared height
+# is the whole chart's) at a width-to-height ratio (6/5 unless stated: a wide one keeps a first-screen
+# chart above the fold at 1280 × 720). The builder states them in its spec's usermeta.
+FRAME_KEY, RATIO_KEY = "frame_px", "aspect"
+
+
+def box_hint(frame_px: int | None = None, aspect: str | None = None) -> dict:
+    """usermeta for `.properties(usermeta=...)`: this chart's frame and ratio in a growing box."""
+    return {k: v for k, v in ((FRAME_KEY, frame_px), (RATIO_KEY, aspect)) if v is not None}
+
+
 # The plot keeps its declared height and the legend is added below it. (Streamlit's default
 # autosize, "fit", fits title, legends and plot into the declared height: a five-method legend in
 # two columns left the Timing lab's main plot 70 px tall at 1280 × 720.) The width still fits the column.

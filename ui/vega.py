@@ -26,6 +26,7 @@ import streamlit as st
 # theme and transformer are switched: the same conversion `st.altair_chart` makes (pinned version).
 from streamlit.elements.vega_charts import _altair_globals_lock, _to_arrow_dataset
 
+from core.chart_style import FRAME_KEY, RATIO_KEY
 from core.story import figures
 
 TRANSFORMER = "app_arrow_dataset"
@@ -34,10 +35,7 @@ ASPECT = "aspect_"                       # key prefix of the boxes whose height 
 ASPECT_CSS = ("<style>.st-key-{box}{{aspect-ratio:{ratio};max-height:66vh;min-height:{floor}px}}"
               ".st-key-{box} [data-testid='stVegaLiteChart']{{height:100%}}</style>")
 FRAME_PX = 150                           # a page chart's title, subtitle and x axis around its plot
-RATIO = "6/5"                            # a box's width to height
-# A builder may state its own frame (legends below the plot; 0: its height is the whole chart's) and
-# ratio (a wide one keeps a first-screen chart above the fold at 1280 × 720) in its spec's usermeta.
-FRAME_KEY, RATIO_KEY = "frame_px", "aspect"
+RATIO = "6/5"                            # a box's width to height, unless its builder states one (box_hint)
 COMPOSED = ("vconcat", "hconcat", "concat", "facet", "repeat")
 
 

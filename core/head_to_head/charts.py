@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from core.chart_style import REFERENCE_DASH, colour_scale, label, shape_scale, style
+from core.chart_style import REFERENCE_DASH, box_hint, colour_scale, label, shape_scale, style
 
 ACC = alt.Axis(format=".0%", values=[0, 0.25, 0.5, 0.75, 1])
 
@@ -68,7 +68,7 @@ def accuracy_vs_distance(runs: pd.DataFrame, live: pd.DataFrame | None = None, c
     # In a box that grows with its column (ui.vega), `height` is the whole chart's; at 4:3 it keeps that
     # height in a 1280 × 720 window's chart column and grows on a projector.
     return style(alt.layer(*layers).properties(height=height, title=alt.Title(title, subtitle=sub, subtitleFontSize=14),
-                                               usermeta={"frame_px": 0, "aspect": "4/3"}))
+                                               usermeta=box_hint(frame_px=0, aspect="4/3")))
 
 
 def curves_chart(shipped: pd.DataFrame, live: pd.DataFrame | None = None, x: str = "step",

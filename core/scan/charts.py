@@ -7,7 +7,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from core.chart_style import REFERENCE_DASH, colour_scale, label, palette, shape_scale, style
+from core.chart_style import REFERENCE_DASH, box_hint, colour_scale, label, palette, shape_scale, style
 
 T_AXIS = alt.X("T:Q", scale=alt.Scale(type="log", base=2), title="sequence length T (log scale)")
 SHIPPED, LIVE = "shipped reference", "this device, live"
@@ -46,7 +46,7 @@ def timings(reference: pd.DataFrame | None, live: pd.DataFrame | None, ids: list
             T_AXIS, y, color, shape, alt.Opacity("alpha:Q", scale=None, legend=None), tooltip=tips))
     # Drawn in a box that grows with its column (ui.vega), `height` is the whole chart's and the box is
     # wide: at 1280 × 720 it keeps this height and stays above the fold; on a projector it grows.
-    chart = alt.layer(*layers).properties(height=height, title=title, usermeta={"frame_px": 0, "aspect": "16/9"})
+    chart = alt.layer(*layers).properties(height=height, title=title, usermeta=box_hint(frame_px=0, aspect="16/9"))
     return style(chart, legend_below=legend_below)
 
 

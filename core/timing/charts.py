@@ -12,7 +12,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from core.chart_style import INK, REFERENCE_DASH, colour_scale, palette, shape_scale, style
+from core.chart_style import INK, REFERENCE_DASH, box_hint, colour_scale, palette, shape_scale, style
 
 T_AXIS = alt.X("T:Q", scale=alt.Scale(type="log", base=2), title="sequence length T (log scale)")
 LIVE = "this device, live"
@@ -73,9 +73,9 @@ def time_vs_T(df: pd.DataFrame | None, references: dict[str, pd.DataFrame | None
         layers.append(ring)
     chart = alt.layer(*layers).resolve_scale(color="shared", shape="shared")
     # Title, x axis and the method legend below (two per row) around the plot: a box that grows
-    # with the column keeps the plot at least `height` tall (ui.vega reads the frame from usermeta).
+    # with the column keeps the plot at least `height` tall.
     frame = 190 + 30 * ((len(_ids(data)) + 1) // 2)
-    chart = chart.properties(height=height, title="Time per call vs sequence length", usermeta={"frame_px": frame})
+    chart = chart.properties(height=height, title="Time per call vs sequence length", usermeta=box_hint(frame_px=frame))
     return style(chart, legend_below=True)
 
 
