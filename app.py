@@ -3,7 +3,7 @@ import contextlib
 
 import streamlit as st
 
-from core.queue import RENDERS
+from core.renders import RENDERS
 from ui import sidebar, warm, warmup
 
 st.set_page_config(

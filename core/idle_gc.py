@@ -15,7 +15,8 @@ import threading
 import time
 from typing import Callable
 
-from core.queue import RENDERS, TIMING_LOCK, Renders
+from core.queue import TIMING_LOCK
+from core.renders import RENDERS, Renders
 
 QUIET_S = 2.0
 POLL_S = 0.5

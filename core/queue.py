@@ -23,7 +23,7 @@ running at once measure each other's load. So every heavy live computation
   interrupts (Streamlit's rerun or stop) can end the wait.
 - `TIMING_LOCK` (a plain lock) is held by whoever holds the turn, so code that
   still takes `with TIMING_LOCK:` directly is excluded from running beside it.
-- Polite: `RENDERS` counts the page runs in progress (the router wraps each run
+- Polite: `core.renders.RENDERS` counts the page runs in progress (the router wraps each run
   in `RENDERS.drawing()`, and fragments too); before every chunk the holder waits,
   up to `yield_s` (config: `QUEUE_YIELD_S`), while any other run is drawing. A
   viewer's page is then drawn before the next timed chunk, and that chunk is not
@@ -42,6 +42,7 @@ from typing import Callable, Iterable, Iterator, TypeVar
 from contextlib import contextmanager
 
 from core.config import QUEUE_MAX_HOLD_S, QUEUE_YIELD_S
+from core.renders import RENDERS, Renders
 
 T = TypeVar("T")
 
@@ -49,109 +50,6 @@ T = TypeVar("T")
 TIMING_LOCK = threading.Lock()
 
 
-class _RunState:
-    """One thread's part in `Renders`: how deep in drawing() it is, whether it counts now."""
-
-    def __init__(self):
-        self.depth = 0
-        self.counted = False
-        self.measuring = False
-        self.uncounted = False
-
-
-class Renders:
-    """How many page runs (and fragment runs) are drawing right now, server-wide."""
-
-    def __init__(self):
-        self._cv = threading.Condition()
-        self._n = 0
-        self._local = threading.local()
-        self._ended, self._last_end = 0, time.monotonic()
-
-    def count(self) -> int:
-        with self._cv:
-            return self._n
-
-    def activity(self) -> tuple[int, float]:
-        """(runs ended so far, counted or not; `time.monotonic()` when the last one ended)."""
-        with self._cv:
-            return self._ended, self._last_end
-
-    def _state(self) -> _RunState:
-        state = getattr(self._local, "state", None)
-        if state is None:
-            state = self._local.state = _RunState()
-        return state
-
-    @contextmanager
-    def drawing(self):
-        """Around a page run or a fragment run (nested runs in one thread count once)."""
-        state = self._state()
-        state.depth += 1
-        if state.depth == 1 and not state.measuring and not state.counted and not state.uncounted:
-            state.counted = True
-            self._add(1)
-        try:
-            yield
-        finally:
-            state.depth -= 1
-            if state.depth == 0:
-                with self._cv:
-                    self._ended, self._last_end = self._ended + 1, time.monotonic()
-                if state.counted:
-                    state.counted = False
-                    self._add(-1)
-                state.measuring = False      # a measurement abandoned mid-run ends with its run
-
-    @contextmanager
-    def uncounted(self):
-        """Around a run that is nobody's page (the server's start-up warm-up): neither it nor the
-        fragments it runs inline count as drawing."""
-        state = self._state()
-        before, state.uncounted = state.uncounted, True
-        try:
-            yield
-        finally:
-            state.uncounted = before
-
-    @contextmanager
-    def measuring(self):
-        """Around measuring (or waiting for a turn) inside a run: that run does not count meanwhile.
-        Safe when closed late or from another thread (an abandoned generator): the state is the
-        entering thread's, and a run that has ended is not counted again."""
-        state = self._state()
-        state.measuring = True
-        if state.counted:
-            state.counted = False
-            self._add(-1)
-        try:
-            yield
-        finally:
-            state.measuring = False
-            if state.depth > 0 and not state.counted:
-                state.counted = True
-                self._add(1)
-
-    def wait_quiet(self, max_s: float) -> float:
-        """Wait until no run is drawing, at most `max_s`; the seconds waited."""
-        start = time.monotonic()
-        with self._cv:
-            while self._n > 0:
-                left = max_s - (time.monotonic() - start)
-                if left <= 0:
-                    break
-                self._cv.wait(left)
-        return time.monotonic() - start
-
-    def _add(self, k: int) -> None:
-        with self._cv:
-            self._n += k
-            if self._n <= 0:
-                self._cv.notify_all()
-
-
-# Process-wide: the page runs in progress (core.queue cannot see Streamlit; the router counts them).
-RENDERS = Renders()
 
 
 class Cancelled(Exception):

@@ -4,7 +4,7 @@ import tomllib
 from pathlib import Path
 
 from core.idle_gc import IdleCollector
-from core.queue import Renders
+from core.renders import Renders
 
 
 class Clock:
@@ -17,7 +17,7 @@ class Clock:
 
 def test_collects_once_after_a_quiet_spell_and_only_if_something_ran(monkeypatch):
     renders, lock, clock, calls = Renders(), threading.Lock(), Clock(), []
-    monkeypatch.setattr("core.queue.time.monotonic", clock)
+    monkeypatch.setattr("core.renders.time.monotonic", clock)
     c = IdleCollector(renders, lock, quiet_s=2.0, collect=lambda: calls.append(clock.t), clock=clock)
     clock.t += 10
     assert not c.step()                                   # nothing ran since the start
@@ -34,7 +34,7 @@ def test_collects_once_after_a_quiet_spell_and_only_if_something_ran(monkeypatch
 
 def test_never_while_a_measurement_holds_the_timing_lock(monkeypatch):
     renders, lock, clock, calls = Renders(), threading.Lock(), Clock(), []
-    monkeypatch.setattr("core.queue.time.monotonic", clock)
+    monkeypatch.setattr("core.renders.time.monotonic", clock)
     c = IdleCollector(renders, lock, quiet_s=2.0, collect=lambda: calls.append(1), clock=clock)
     with renders.drawing():
         pass

@@ -177,7 +177,7 @@ def test_run_queued_waits_its_turn_then_runs_every_chunk():
 
 
 # -- polite turns: a holder waits (bounded) for other viewers' pages to be drawn
-from core.queue import Renders  # noqa: E402
+from core.renders import Renders  # noqa: E402
 
 
 def test_renders_nested_runs_count_once_and_measuring_does_not_count():

@@ -21,14 +21,14 @@ import pandas as pd
 import streamlit as st
 
 from core.assets import PROSE
-from core.queue import RENDERS
+from core.renders import RENDERS
 from ui.safe import inert
 
 log = logging.getLogger(__name__)
 
 
 def fragment(func: Callable) -> Callable:
-    """`st.fragment`, its runs counted as drawing (`core.queue.RENDERS`): a live measurement waits
+    """`st.fragment`, its runs counted as drawing (`core.renders.RENDERS`): a live measurement waits
     for them (bounded) before its next timed chunk."""
     @functools.wraps(func)
     def counted(*args, **kwargs):

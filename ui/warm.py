@@ -20,12 +20,12 @@ from streamlit import config
 
 from core.config.app import WARM_ENV, WARM_LINKS, WARM_VISIT_LIMIT_S, WARM_YIELD_S
 from core import idle_gc
-from core.queue import RENDERS
+from core.renders import RENDERS
 from ui import warmup
 from ui.visit import visit
 
 # Sent with each warm-up visit: its runs are not a viewer's page being drawn, so a viewer's live
-# measurement does not wait for them (`core.queue.RENDERS`). A client faking it only loses that courtesy.
+# measurement does not wait for them (`core.renders.RENDERS`). A client faking it only loses that courtesy.
 HEADER = "X-Warm-Up"
 SETTLE_S = 1.0      # quiet this long after a finished run: the visit is over
 LISTEN_S = 60.0     # give up if the server does not listen within this
