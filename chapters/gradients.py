@@ -22,9 +22,12 @@ ON_SETUP = {"jacobian", "forget", "phase"}      # sections drawn from the main c
 ss = st.session_state
 
 
+def chosen_models() -> tuple[str, ...]:
+    return tuple(m for m in GRADIENT_MODELS if m in ss.g_cells)
+
+
 def current_setup() -> GradientSetup:
-    models = tuple(m for m in GRADIENT_MODELS if m in ss.g_cells)
-    return GradientSetup(models=models or ("tanh",), T=ss.g_T, n_hidden=ss.g_N, rho=float(ss.g_rho),
+    return GradientSetup(models=chosen_models() or ("tanh",), T=ss.g_T, n_hidden=ss.g_N, rho=float(ss.g_rho),
                          init=ss.g_init, input_scale=float(ss.g_in), forget_bias=float(ss.g_fb),
                          n_seeds=ss.g_seeds, seed=sidebar.seed())
 
@@ -51,7 +54,7 @@ def main_chart() -> None:
             slider(P["g_fb"], "LSTM forget-gate bias", step=0.1)
             slider(P["g_thr"], "Horizon threshold $10^{-k}$, $k$ =")
     push_to_url(PARAMS)
-    models = tuple(m for m in GRADIENT_MODELS if m in ss.g_cells)
+    models = chosen_models()
     setup = ss._g_setup = current_setup()
     if not models:
         chart.info("Choose at least one model.")

@@ -14,7 +14,7 @@ from core.config import TIMING as L
 from core.config import TIMING_METHODS, Choice, IntBound
 from core.timing import notes, reference, view
 from core.timing.spec import LABELS, SweepSpec
-from ui import layout, measured, sidebar, warmup
+from ui import layout, measured, sidebar, vega, warmup
 from ui import queue as q
 from ui import timing_live as tl
 from ui.params import Param, push_to_url, show_messages, slider, sync_from_url
@@ -76,7 +76,7 @@ pending = plan.request is not None and (live is None or not live.finished())
 if pending:
     q.stop_button(tl.KEY, where=controls, on_stop=tl.mark_stopped)
 with chart_col:
-    chart_slot, status_slot = tl.ChartSlot(st.empty()), st.empty()
+    chart_slot, status_slot = vega.Redraw("t_main_live", st.empty()), st.empty()
     # the reference (and live points) at once; the export menu once nothing is left to measure
     tl.main_chart(chart_slot, live, ref_df, ref_label, spec, export=not pending)
     if plan.request and live is None:

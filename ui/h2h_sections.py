@@ -119,7 +119,7 @@ def experiment_block(ctrl, chart, below) -> None:
     x = ss.h_x
     ship_curves = curves[(curves.task == task) & (curves.distance == D) & curves.model.isin(kinds)] if len(curves) else curves
 
-    boxes: dict[str, vega.Box] = {}
+    main_live = vega.Redraw("h_main_live", main_slot)
 
     def draw(export: bool = True) -> None:
         finals, live_curves, run = live_frames()
@@ -129,9 +129,7 @@ def experiment_block(ctrl, chart, below) -> None:
         lc = live_curves if same_task and run.get("distance") == D else None
         side = charts.curves_chart(ship_curves, lc, x, f"Training curves at D = {D}")
         if not export:
-            if "main" not in boxes:      # a keyed box is made once per run; show_chart's below has its own key
-                boxes["main"] = vega.Box("h_main_live", where=main_slot)
-            vega.draw(main, box=boxes["main"], describe=False)
+            main_live.draw(main)
             vega.draw(side, where=curve_slot, describe=False)
             return
         live_main = same_task and len(finals) > 0

@@ -62,8 +62,7 @@ def three_ways(device: str, seed: int) -> None:
     T, D = ss.s_T, ss.s_D
     slot = main.empty()
     first = charts.timings(ref_df, None, list(compare.METHODS), THREE_TITLE)
-    # A box as show_chart's below (same height rule, another key: both are made in this run), redrawn in place.
-    vega.draw(first, box=vega.Box("s_three_first", where=slot), describe=False)
+    vega.Redraw("s_three_first", slot).draw(first)      # replaced in place by show_chart's below
     try:
         rates = compare.calibrate()
         est = compare.check(T, D, rates)

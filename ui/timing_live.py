@@ -1,5 +1,5 @@
 """The timing lab's session plumbing: this session's live requests, the server-wide store of stable
-sweeps, the Stop / Measure-again callbacks, the main chart's slot, and the kick that starts a
+sweeps, the Stop / Measure-again callbacks, the main chart, and the kick that starts a
 pending sweep on the run after the page has been painted."""
 from __future__ import annotations
 
@@ -62,21 +62,7 @@ def mark_stopped() -> None:
         live.status, live.message = "stopped", "Stopped: the points measured before the stop are shown."
 
 
-class ChartSlot:
-    """The main chart's place: one box (its height following the column's width) for a sweep's bare
-    redraws — a keyed box can be made once per run — and the slot itself for the final chart with its
-    menu, in a box of the same height (`show_chart(aspect=True)`)."""
-
-    def __init__(self, slot):
-        self.slot, self._box = slot, None
-
-    def box(self) -> vega.Box:
-        if self._box is None:
-            self._box = vega.Box("t_main_chart", where=self.slot)
-        return self._box
-
-
-def main_chart(slot: ChartSlot, live, ref_df, ref_label: str, spec=None, export: bool = False) -> None:
+def main_chart(slot: vega.Redraw, live, ref_df, ref_label: str, spec=None, export: bool = False) -> None:
     """The time-vs-T chart: the reference at once, live points over it; with its export menu once no
     sweep is pending (while one is, every draw is the bare chart, so the slot keeps one element and
     the browser redraws it in place instead of remounting it)."""
@@ -84,8 +70,8 @@ def main_chart(slot: ChartSlot, live, ref_df, ref_label: str, spec=None, export:
     if live is not None and len(live.specs) > 1:
         refs["this device, 1 thread"] = live.frame(live.specs[1])
     chart = charts.time_vs_T(live.frame() if live else None, refs)
-    if not export:         # the same box (height) as the final draw below, redrawn in place
-        vega.draw(chart, box=slot.box(), describe=False)
+    if not export:         # in place, in a box of the final draw's height
+        slot.draw(chart)
         return
     from_live = live is not None and live.complete()
     data = live.frame() if from_live else ref_df

@@ -89,6 +89,21 @@ class Box:
         return True
 
 
+class Redraw:
+    """A chart redrawn in place during one run (a live sweep or race) in `slot`: its box is made at
+    the first draw (a keyed box can be made once per run) and reused after. The final chart, with its
+    export menu, then replaces it through `show_chart(..., where=redraw.slot, aspect=True)`, whose own
+    box has another key and the same height rule, so nothing jumps."""
+
+    def __init__(self, key: str, slot):
+        self.key, self.slot, self._box = key, slot, None
+
+    def draw(self, chart: alt.TopLevelMixin) -> None:
+        if self._box is None:
+            self._box = Box(self.key, where=self.slot)
+        draw(chart, box=self._box, describe=False)
+
+
 def draw(chart: alt.TopLevelMixin, data: pd.DataFrame | None = None, *, where=None, key: str | None = None,
          width: str = "stretch", describe: bool = True, aspect: bool = False, box: Box | None = None) -> str:
     """Draw `chart` in `where` (default: here), labelled for screen readers with a description of
