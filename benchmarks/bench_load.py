@@ -202,6 +202,7 @@ async def soak_phase(base: str, sampler: Sampler, reruns: int, fresh: int, max_s
         exceptions = 0
         budget = max_s / max(1, len(ps))
         for pg in ps:
+            t_wall = time.time()
             await page.goto(timeout=300_000, url=f"{base}/{pg.url_path}?t_tmax=32&t_points=2&t_secs=0.02&t_B=2&t_d=16"
                             if "timing" in pg.url_path else f"{base}/{pg.url_path}")
             await page.wait_for_selector(READY, timeout=300_000)
@@ -221,10 +222,11 @@ async def soak_phase(base: str, sampler: Sampler, reruns: int, fresh: int, max_s
                 await page.wait_for_selector(READY, timeout=300_000)
                 done[pg.url_path] += 1
             exceptions += await page.locator("[data-testid='stException']").count()
-            curve.append((f"after {done[pg.url_path]} reruns of /{pg.url_path}", tree_rss_mb(sampler.pid)))
+            curve.append((f"after {done[pg.url_path]} reruns of /{pg.url_path} (peak {sampler.peak(t_wall):.0f} MB)",
+                          tree_rss_mb(sampler.pid)))
         await ctx.close()
         t_fresh = time.perf_counter()
-        opened = 0
+        opened, t_wall = 0, time.time()
         for i in range(fresh):
             if time.perf_counter() - t_fresh > max_s / 2:
                 break
@@ -238,7 +240,8 @@ async def soak_phase(base: str, sampler: Sampler, reruns: int, fresh: int, max_s
             await c.close()
             opened += 1
             if opened % 10 == 0:
-                curve.append((f"after {opened} fresh sessions", tree_rss_mb(sampler.pid)))
+                curve.append((f"after {opened} fresh sessions (peak {sampler.peak(t_wall):.0f} MB)", tree_rss_mb(sampler.pid)))
+                t_wall = time.time()
         await browser.close()
     print(f"soak: {sum(done.values())} reruns ({', '.join(f'/{k}: {v}' for k, v in done.items())}), "
           f"{opened} fresh sessions, {time.perf_counter() - began:.0f} s, exceptions {exceptions}, "
@@ -259,6 +262,7 @@ def main() -> None:
     ap.add_argument("--fresh", type=int, default=60)
     ap.add_argument("--max-soak-s", type=float, default=900)
     ap.add_argument("--skip-soak", action="store_true")
+    ap.add_argument("--skip-load", action="store_true", help="the soak alone (after the start-up warm-up)")
     a = ap.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
     base = f"http://127.0.0.1:{a.port}"
@@ -280,7 +284,10 @@ def main() -> None:
                 time.sleep(0.3)
         sampler.start()
         print(f"server up; RSS {tree_rss_mb(server.pid):.0f} MB; load average {os.getloadavg()[0]:.1f}")
-        asyncio.run(load_phase(base, sampler, a.sessions, a.limit_s))
+        if a.skip_load:
+            time.sleep(45)       # the start-up warm-up visits every page first (serve.py)
+        else:
+            asyncio.run(load_phase(base, sampler, a.sessions, a.limit_s))
         if not a.skip_soak:
             asyncio.run(soak_phase(base, sampler, a.soak_reruns, a.fresh, a.max_soak_s))
         print(f"server RSS peak over the whole run: {sampler.peak():.0f} MB")

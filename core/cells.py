@@ -158,6 +158,25 @@ def unroll(w: CellWeights, x: torch.Tensor, h0: torch.Tensor | None = None) -> U
     )
 
 
+def hidden_states(w: CellWeights, x: torch.Tensor, h0: torch.Tensor | None = None) -> torch.Tensor:
+    """`unroll(w, x, h0).h`, the same numbers, without a graph, gates or cell states: (…, T, N).
+
+    Each step is written into one preallocated tensor. `unroll` also keeps every gate and stacks
+    them again at the end: for an LSTM over a batch of probe sequences that was ~10× the memory of h.
+    """
+    *lead, t, _ = x.shape
+    n = w.n_hidden
+    with torch.no_grad():
+        h = torch.zeros(*lead, n, dtype=x.dtype) if h0 is None else h0
+        c = torch.zeros(*lead, n, dtype=x.dtype) if w.kind == "lstm" else None
+        out = torch.empty(*lead, t, n, dtype=x.dtype)
+        gi = _input_projection(w, x)
+        for k in range(t):
+            h, c, _ = _cell(w, gi[..., k, :], h, c)
+            out[..., k, :] = h
+    return out
+
+
 def stack_cells(cells: list[CellWeights]) -> CellWeights:
     """S cells of one kind and size as one, each weight gaining a leading dim S (for `unroll`)."""
     kinds = {w.kind for w in cells}

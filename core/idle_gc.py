@@ -6,10 +6,15 @@ per run: 40 % of the server's time in a control change on the gradients page (py
 path of that viewer's next run and of everyone else's. The option is off
 (`.streamlit/config.toml`); Python's generational collector still runs as usual, and this
 collects the rest once no page has been drawn for `quiet_s` — only if a run ended since the last
-collection, and never while a measurement holds the timing lock.
+collection, and never while a measurement holds the timing lock. After collecting it hands the
+allocator's free pages back to the system (glibc's `malloc_trim`): a page's run frees tens of MB of
+frames and specs that glibc otherwise keeps, so the resident size drifted with whichever pages
+fresh sessions opened last.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import threading
 import time
@@ -22,9 +27,29 @@ QUIET_S = 2.0
 POLL_S = 0.5
 
 
+def _malloc_trim() -> Callable[[], object] | None:
+    """glibc's `malloc_trim(0)`, or None where the C library has none (musl, macOS)."""
+    try:
+        trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return lambda: trim(0)
+
+
+TRIM = _malloc_trim()
+
+
+def full_collection() -> None:
+    """Every generation collected, then the freed heap pages returned to the system."""
+    gc.collect()
+    if TRIM is not None:
+        TRIM()
+
+
 class IdleCollector:
     def __init__(self, renders: Renders = RENDERS, lock: threading.Lock = TIMING_LOCK, quiet_s: float = QUIET_S,
-                 collect: Callable[[], object] = gc.collect, clock: Callable[[], float] = time.monotonic):
+                 collect: Callable[[], object] = full_collection, clock: Callable[[], float] = time.monotonic):
         self.renders, self.lock, self.quiet_s, self.collect, self.clock = renders, lock, quiet_s, collect, clock
         self.collected_at = renders.activity()[0]      # the runs so far are the start's, nothing to collect
         self.collections = 0

@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from core.cells import CellSpec, make_cell, to_torch_module, unroll
+from core.cells import CellSpec, hidden_states, make_cell, stack_cells, to_torch_module, unroll
 
 
 @pytest.mark.parametrize("kind", ["tanh", "relu", "lstm", "gru"])
@@ -18,6 +18,20 @@ def test_unrolled_equals_torch_module(kind):
         assert ours.gates["f"].shape == (4, 11, 7)
     if kind == "gru":
         assert set(ours.gates) == {"r", "z", "n"}
+
+
+@pytest.mark.parametrize("kind", ["tanh", "linear", "lstm", "gru"])
+def test_hidden_states_are_the_unrolled_h_bit_for_bit_and_match_torch(kind):
+    w = make_cell(CellSpec(kind=kind, n_in=5, n_hidden=7, rho=0.9, forget_bias=1.0, seed=3))
+    x = torch.randn(4, 11, 5, generator=torch.Generator().manual_seed(2), dtype=torch.float64)
+    lean = hidden_states(w, x)
+    assert not lean.requires_grad and lean.shape == (4, 11, 7)
+    assert torch.equal(lean, unroll(w, x).h)
+    if kind != "linear":
+        torch.testing.assert_close(lean, to_torch_module(w)(x)[0].detach(), rtol=1e-10, atol=1e-10)
+    stacked = stack_cells([w, make_cell(CellSpec(kind=kind, n_in=5, n_hidden=7, rho=0.5, seed=4))])
+    xs = torch.stack([x, x])                                                               # (S, B, T, I)
+    assert torch.equal(hidden_states(stacked, xs), unroll(stacked, xs).h)
 
 
 @pytest.mark.parametrize("init", ["orthogonal", "gaussian"])

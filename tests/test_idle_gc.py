@@ -59,3 +59,28 @@ def test_streamlits_collection_after_every_run_is_off_and_serve_starts_the_idle_
 
     asyncio.run(serve_once())
     assert any(t.name == "idle-gc" and t.daemon and t.is_alive() for t in threading.enumerate())
+
+
+def test_a_full_collection_collects_every_generation_then_trims_the_heap(monkeypatch):
+    from core import idle_gc
+
+    calls = []
+    monkeypatch.setattr(idle_gc.gc, "collect", lambda *a: calls.append(("collect", a)))
+    monkeypatch.setattr(idle_gc, "TRIM", lambda: calls.append(("trim", ())))
+    idle_gc.full_collection()
+    assert calls == [("collect", ()), ("trim", ())]
+    monkeypatch.setattr(idle_gc, "TRIM", None)          # no malloc_trim in this C library: collect only
+    calls.clear()
+    idle_gc.full_collection()
+    assert calls == [("collect", ())]
+
+
+def test_glibc_trim_is_found_on_linux():
+    import sys
+
+    import pytest
+
+    from core import idle_gc
+    if not sys.platform.startswith("linux"):
+        pytest.skip("malloc_trim is glibc's")
+    assert idle_gc.TRIM is not None and idle_gc.TRIM() in (0, 1)

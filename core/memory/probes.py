@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from core.cells import make_cell, unroll
+from core.cells import hidden_states, make_cell
 from core.config import MEMORY
 from core.device import one_thread
 from core.memory.tokens import embedding_table
@@ -48,8 +48,7 @@ def cell_states(kind: str, n: int, rho: float, forget_bias: float, seed: int, x:
     """Hidden states (B, T, N) of a seeded cell over x (B, T, I) in x's dtype, unrolled in chunks."""
     w = make_cell(cell_spec(kind, n, rho, forget_bias, seed, input_scale)).to(x.dtype)
     chunk = max(1, _CHUNK_NUMBERS // max(1, x.shape[1] * n))
-    with torch.no_grad():
-        return torch.cat([unroll(w, part).h for part in x.split(chunk)])
+    return torch.cat([hidden_states(w, part) for part in x.split(chunk)])
 
 
 def attention_states(n: int, seed: int, x: torch.Tensor) -> torch.Tensor:
