@@ -28,6 +28,9 @@ from streamlit.elements.vega_charts import _altair_globals_lock, _to_arrow_datas
 
 from core.chart_style import FRAME_KEY, RATIO_KEY
 from core.story import figures
+from ui import altair_fast
+
+altair_fast.install()
 
 TRANSFORMER = "app_arrow_dataset"
 ASPECT = "aspect_"                       # key prefix of the boxes whose height follows their width
