@@ -182,7 +182,7 @@ def report_load(res, plain, n, limit_s, sampler, began) -> None:
               f"idle {r['idle_s'] or float('nan'):6.1f} s  exceptions {r['exceptions']}" + ("  (sweep)" if r["sweep"] else ""))
     print(f"  non-timing sessions, time to main chart: p50 {pct(plain, .5):.1f} s, p95 {pct(plain, .95):.1f} s "
           f"({len(plain)} of {sum(not r['sweep'] for r in res)} got a chart within {limit_s:.0f} s; goal p95 ≤ 5 s)")
-    print(f"  timing sweeps, time to idle with notes: "
+    print("  timing sweeps, time to idle with notes: "
           + ", ".join(f"{r['idle_s']:.1f} s" if r["idle_s"] else f"not done in {limit_s:.0f} s" for r in sweeps))
     print(f"  exception elements: {sum(r['exceptions'] for r in res)}")
     print(f"  server RSS peak (with children): {sampler.peak(began):.0f} MB (goal < 1024 MB)")
