@@ -65,8 +65,9 @@ def decay(band: pd.DataFrame, wrt: str, rho: float, horizons: pd.DataFrame | Non
         h = _positive(horizons.assign(label=lambda f: f["model"].map(label)), "median")
         layers.append(alt.Chart(h).mark_point(shape="cross", size=320, filled=True, opacity=1, color=INK).encode(
             D_AXIS, alt.Y("median:Q"), tooltip=["label", alt.Tooltip("distance:Q", title="horizon")]))
-    title = alt.Title("Gradient vs distance", subtitle=f"line: median over seeds · band: min–max · grey: ρ^d = {rho:g}^d"
-                      " · ✚: horizon", subtitleFontSize=18, subtitleColor=INK)
+    title = alt.Title("Gradient vs distance", subtitle=["line: median over seeds · band: min–max",
+                                                        f"grey: ρ^d = {rho:g}^d · ✚: horizon"],
+                      subtitleFontSize=18, subtitleColor=INK)
     return style(alt.layer(*layers).properties(height=height, title=title))
 
 
