@@ -131,25 +131,30 @@ def _cell(w: CellWeights, gi: torch.Tensor, h: torch.Tensor, c: torch.Tensor | N
     return (1 - z) * n + z * h, None, {"r": r, "z": z, "n": n}
 
 
+def _steps(w: CellWeights, x: torch.Tensor, h0: torch.Tensor | None):
+    """Each step's (h, c, gates) over x (…, T, I) from h0 (zeros by default): the loop `unroll` and
+    `hidden_states` share."""
+    *lead, t, _ = x.shape
+    h = torch.zeros(*lead, w.n_hidden, dtype=x.dtype) if h0 is None else h0
+    c = torch.zeros(*lead, w.n_hidden, dtype=x.dtype) if w.kind == "lstm" else None
+    for gi in _input_projection(w, x).unbind(-2):      # T × (…, rows·N); unbind keeps the backward O(T)
+        h, c, gates = _cell(w, gi, h, c)
+        yield h, c, gates
+
+
 def unroll(w: CellWeights, x: torch.Tensor, h0: torch.Tensor | None = None) -> Unrolled:
     """Run the cell over x (B, T, I) from h0 (B, N) (zeros by default).
 
     With stacked weights (see `stack_cells`, leading dim S) x is (S, B, T, I) and
     every result gains the same leading S: S independent cells in one batched run.
     """
-    *lead, t, _ = x.shape
-    n = w.n_hidden
-    h = torch.zeros(*lead, n, dtype=x.dtype) if h0 is None else h0
-    c = torch.zeros(*lead, n, dtype=x.dtype) if w.kind == "lstm" else None
     states, cells, gate_steps = [], [], []
-    gi = _input_projection(w, x).unbind(-2)          # T × (…, rows·N); unbind keeps the backward O(T)
-    for k in range(t):
-        h, c, gates = _cell(w, gi[k], h, c)
+    for h, c, gates in _steps(w, x, h0):
         states.append(h)
         if c is not None:
             cells.append(c)
         gate_steps.append(gates)
-    gates = {name: torch.stack([g[name] for g in gate_steps], -2) for name in gate_steps[0]} if t else {}
+    gates = {name: torch.stack([g[name] for g in gate_steps], -2) for name in gate_steps[0]} if gate_steps else {}
     return Unrolled(
         h=torch.stack(states, -2),                                                         # (B, T, N)
         c=torch.stack(cells, -2) if cells else None,
@@ -165,14 +170,9 @@ def hidden_states(w: CellWeights, x: torch.Tensor, h0: torch.Tensor | None = Non
     them again at the end: for an LSTM over a batch of probe sequences that was ~10× the memory of h.
     """
     *lead, t, _ = x.shape
-    n = w.n_hidden
     with torch.no_grad():
-        h = torch.zeros(*lead, n, dtype=x.dtype) if h0 is None else h0
-        c = torch.zeros(*lead, n, dtype=x.dtype) if w.kind == "lstm" else None
-        out = torch.empty(*lead, t, n, dtype=x.dtype)
-        gi = _input_projection(w, x)
-        for k in range(t):
-            h, c, _ = _cell(w, gi[..., k, :], h, c)
+        out = torch.empty(*lead, t, w.n_hidden, dtype=x.dtype)
+        for k, (h, _, _) in enumerate(_steps(w, x, h0)):
             out[..., k, :] = h
     return out
 

@@ -7,7 +7,7 @@ from altair.utils import schemapi
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Every page's main-chart builder on small inputs, as JSON text (run with and without the change).
+# The gradients page's three chart builders on small inputs, as JSON text (run with and without the change).
 SPECS = """
 import json, sys
 sys.path.insert(0, {root!r})
@@ -16,7 +16,6 @@ if sys.argv[1] == "fast":
     assert altair_fast.install()
 import pandas as pd
 from core.gradients import charts as g
-from core.overview import charts as o
 band = pd.DataFrame({{"model": ["tanh"] * 3 + ["lstm"] * 3, "wrt": "x", "distance": [0, 1, 2] * 2,
                       "median": [1.0, .5, .25, 1.0, .9, .8], "lo": [.9, .4, .2, .9, .8, .7], "hi": [1.1, .6, .3, 1.1, 1, .9]}})
 charts = [g.decay(band, "x", 0.9)]

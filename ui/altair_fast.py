@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _maps: dict[tuple, dict] = {}
 _installed = False
+_ORIGINAL_INIT = getattr(getattr(schemapi, "_FromDict", None), "__init__", None)
 
 
 def _memo_init(self, wrapper_classes, /) -> None:
@@ -36,9 +37,6 @@ def _memo_init(self, wrapper_classes, /) -> None:
             _maps[classes] = self.class_dict
     else:
         self.class_dict = known
-
-
-_ORIGINAL_INIT = getattr(getattr(schemapi, "_FromDict", None), "__init__", None)
 
 
 def install() -> bool:
