@@ -10,6 +10,7 @@ from core.timing.sweep import LABELS
 from ui import layout, price_view as view, sidebar
 from ui.export import show_chart
 from ui.params import Param, push_to_url, show_messages, slider, sync_from_url
+from ui.spec_cache import Lazy
 
 SECTIONS = {"matrix": "The T × T matrix", "memory": "Peak memory", "cross": "Where the lines cross",
             "stream": "Streaming", "edge": "A small LSTM"}
@@ -52,7 +53,7 @@ def matrix() -> None:
     push_to_url(MATRIX)
     size, seeds = costs.matrix_size(ss.p_T, ss.p_H, ss.p_L, ss.p_B, ss.p_dtype), costs.seed_check()
     memory, curve = costs.device_memory_bytes(P.device), costs.size_curve(size)
-    show_chart(charts.matrix_size(curve, seeds, size.T, size.bytes_per_value, memory, INFO.kind.upper()), curve,
+    show_chart(Lazy(charts.matrix_size, curve, seeds, size.T, size.bytes_per_value, memory, INFO.kind.upper()), curve,
                page="price", name="matrix", key="p_matrix", where=chart, aspect=True, meta={"device": INFO.name},
                settings={"T": size.T, "H": ss.p_H, "L": ss.p_L, "B": ss.p_B, "dtype": ss.p_dtype},
                snippet=snippets.matrix_size(ss.p_T, ss.p_H, ss.p_L, ss.p_B, ss.p_dtype))
@@ -89,7 +90,7 @@ def cross() -> None:
         df, stopped = measured("crossover", p.crossover, ("recurrent", "d", "threads"),
                                lambda f: charts.crossover_time(f, costs.crossover(f).T, costs.SEED_CROSSOVER),
                                "crossover")
-    show_chart(charts.crossover_memory(df), df, page="price", name="crossover_memory", key="p_cross_mem", aspect=True,
+    show_chart(Lazy(charts.crossover_memory, df), df, page="price", name="crossover_memory", key="p_cross_mem", aspect=True,
                settings={"recurrent": p.recurrent, "d": p.d}, snippet=snippets.price_sweep(p.crossover))
     layout.notice(notes.crossover_notes(df, costs.crossover(df), p.d, INFO.kind.upper(), p.threads, stopped)
                   + notes.unstable_note(df))
@@ -105,7 +106,7 @@ def stream() -> None:
     with chart:
         df, stopped = measured("stream", p.stream, ("d", "threads"), charts.stream_latency, "streaming",
                                isolated=False)
-    show_chart(charts.stream_state(df), df, page="price", name="stream_state", key="p_stream_state", aspect=True,
+    show_chart(Lazy(charts.stream_state, df), df, page="price", name="stream_state", key="p_stream_state", aspect=True,
                settings={"d": p.d}, snippet=snippets.price_sweep(p.stream, isolated=False))
     st.caption("LSTM step: one nn.LSTM step, state (h, c). KV cache: a decoder layer (attention + MLP) whose new "
                "token reads T cached keys and values. No cache: the same layer re-running all T + 1 tokens.")
@@ -121,7 +122,7 @@ def edge() -> None:
     push_to_url(EDGE)
     spec = view.params().edge
     pc = costs.params_curve(spec.layers, spec.inputs, spec.hidden)
-    show_chart(charts.lstm_params(pc, spec.hidden, costs.lstm_parameters(spec.layers, spec.hidden, spec.inputs),
+    show_chart(Lazy(charts.lstm_params, pc, spec.hidden, costs.lstm_parameters(spec.layers, spec.hidden, spec.inputs),
                                   L.seed_params), pc, page="price", name="lstm_params", key="p_lstm", where=chart,
                settings={"layers": spec.layers, "I": spec.inputs, "N": spec.hidden},
                snippet=snippets.lstm_params(spec.layers, spec.inputs, spec.hidden))

@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.overview import charts, summary
 from ui import export, layout, measured
+from ui.spec_cache import Lazy
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,7 +41,7 @@ st.title("Why Transformers Replaced RNNs")
 layout.claim(summary.headline(ref))
 chart_col, chapters_col = st.columns([3, 2], gap="medium")
 with chart_col:
-    export.show_chart(charts.bottleneck(summary.chart_frame(ref)), summary.chart_frame(ref), page="overview",
+    export.show_chart(Lazy(charts.bottleneck, summary.chart_frame(ref)), summary.chart_frame(ref), page="overview",
                       name="time_per_call", settings={"source": "shipped"}, key="ov_main", aspect=True)
 with chapters_col:
     for page, title, what in [c for c in CHAPTERS if (ROOT / c[0]).exists()]:

@@ -7,6 +7,7 @@ warmup.wait()  # torch is being imported on a background thread; importing it he
 from core.story import quiz
 from core.story.scenes import BY_SLUG as SCENES, number
 from ui import layout, vega
+from ui.spec_cache import Lazy
 
 KEY = "quiz_answers"   # slug → {"guess": …, "right": bool}
 
@@ -47,7 +48,8 @@ def reveal(q: quiz.Question, i: int) -> None:
         st.markdown(answer.text)
         scene = SCENES[q.scene]
         if answer.data is not None:
-            vega.draw(scene.chart(answer.data), answer.data.frame, key=f"quiz_chart_{q.slug}")
+            vega.draw(Lazy(scene.chart, answer.data, named=f"scene {scene.slug}"), answer.data.frame,
+                      key=f"quiz_chart_{q.slug}")
         c1, c2 = st.columns(2)
         c1.page_link(f"chapters/{q.page}.py", label="See it in the chapter", icon=":material/arrow_forward:")
         c2.page_link("chapters/talk.py", label=f"Talk mode, scene {number(q.scene)}: {scene.group}",

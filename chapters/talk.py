@@ -18,6 +18,7 @@ from core.story import scene as sc
 from core.story.scenes import SCENES
 from ui import export, layout, vega
 from ui.params import Param, parse, push_to_url, show_messages, sync_from_url
+from ui.spec_cache import Lazy
 
 st.set_page_config(initial_sidebar_state="collapsed")
 # A projector's 720 px are the stage: Streamlit's 6rem top padding above the scene title shrinks to the toolbar's height.
@@ -100,7 +101,7 @@ def stage() -> None:
     with layout.section("This scene's figure"):
         sentence.markdown(f"#### {scene.sentence(data)}")
         figure_box.metric(*scene.figure(data))
-        chart = scene.chart(data)
+        chart = Lazy(scene.chart, data, named=f"scene {scene.slug}")
         text = vega.draw(chart, data.frame, where=left, key=f"talk_chart_{scene.slug}")
         m = data.meta
         where = m.get("source") or ("measured live just now" if is_live else "shipped result")

@@ -52,6 +52,17 @@ def test_description_names_the_title_axes_and_each_series(scene_chart):
     assert figures.describe(chart, pd.DataFrame()).endswith(".")
 
 
+def test_the_label_is_the_descriptions_title_and_axes_whatever_the_data(scene_chart):
+    """The screen-reader label (figures=False) is the description's first sentences, no figure from
+    the data, and the same for other rows of the same columns."""
+    chart, d = scene_chart
+    curve = d.frame[d.frame["part"] == "curve"]
+    full, label = figures.describe(chart, curve), figures.describe(chart, curve, figures=False)
+    assert full.startswith(label) and len(label) < len(full) and " from " not in label and " at 64" not in label
+    assert figures.describe(chart, curve.iloc[:3], figures=False) == label
+    assert figures.describe(chart, curve.iloc[:0], figures=False) == label
+
+
 def _run(code: str) -> pd.DataFrame:
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          timeout=180, check=True).stdout

@@ -136,3 +136,38 @@ def test_a_builder_states_its_own_frame_and_ratio_for_its_box():
     spec = timing_charts.time_vs_T(None, {"shipped reference: CPU": df}).to_dict()
     methods = df["method"].nunique()
     assert spec["usermeta"]["frame_px"] == 190 + 30 * ((methods + 1) // 2) and vega.follows_width(spec)
+
+
+def test_a_new_value_changes_only_the_data_of_the_gradients_charts():
+    """AppTest: after a new ρ and a new T, each of the gradients page's three charts has the same spec
+    as before apart from its datasets' names, which Streamlit's frontend replaces by their positions
+    before comparing. So the browser swaps their data in place instead of building them again."""
+    import json
+    import re
+
+    from streamlit.testing.v1 import AppTest
+
+    def charts(at) -> list[str]:
+        def protos(node) -> list:
+            children = getattr(node, "children", None)
+            found = [p for c in children.values() for p in protos(c)] if isinstance(children, dict) else []
+            proto = getattr(node, "proto", None)
+            return found + ([proto] if getattr(proto, "spec", "") else [])
+        out = []
+        for proto in protos(at._tree):
+            text = proto.spec
+            for i, d in enumerate(proto.datasets):
+                text = text.replace(json.dumps(d.name), f'"dataset {i}"')
+            assert not re.search(r'"[0-9a-f]{32}"', text)
+            out.append(text)
+        return out
+
+    at = AppTest.from_file("../app.py", default_timeout=300)
+    at.switch_page("chapters/gradients.py")
+    at.run()
+    before = charts(at)
+    assert len(before) == 3 and not at.exception
+    for key, value in (("g_rho", 0.95), ("g_T", 201)):
+        data = {w.key: w for w in at.slider}
+        data[key].set_value(value).run()
+        assert not at.exception and charts(at) == before, key

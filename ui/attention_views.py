@@ -15,6 +15,7 @@ from core.story import snippets
 from ui import attention_data as data
 from ui import export, layout
 from ui.params import Param, push_to_url
+from ui.spec_cache import Lazy
 
 ss = st.session_state
 PAGE = "attention_maps"
@@ -66,10 +67,10 @@ def main_map(r: Reading, params: list[Param]) -> None:
 
 
 def every_head(r: Reading) -> None:
-    export.show_chart(charts.head_grid(r.grid(), "Attention weights per layer and head; outlined: the task's ideal keys"),
+    export.show_chart(Lazy(charts.head_grid, r.grid(), "Attention weights per layer and head; outlined: the task's ideal keys"),
                       r.grid, page=PAGE, name="heads", settings=r.settings(), key="a_x_grid", width="content",
                       snippet=snippets.attention_grid(r.p.task, r.settings()["input"]), meta=r.settings())
-    export.show_chart(charts.closeness_bars(r.heads_only), r.heads_only, page=PAGE, name="closeness",
+    export.show_chart(Lazy(charts.closeness_bars, r.heads_only), r.heads_only, page=PAGE, name="closeness",
                       settings=r.settings(), key="a_x_close")
     layout.notice(notes.head_notes(r.layer_w, r.ex.ideal, r.heads_only))
 
@@ -92,11 +93,11 @@ def step_by_step(r: Reading, params: list[Param]) -> None:
     st.dataframe(table.round(4), hide_index=True, height="content")
     where = {**r.settings(), "layer": layer, "head": head + 1, "answer": ss.a_step}
     bars = attention.step_bars_frame(steps, other, head, query, labels)
-    export.show_chart(charts.step_bars(bars, f"Query {labels[query]}: its softmax weights with and without 1/√Dh"),
+    export.show_chart(Lazy(charts.step_bars, bars, f"Query {labels[query]}: its softmax weights with and without 1/√Dh"),
                       bars, page=PAGE, name="softmax", settings=where, key="a_x_step", meta=where)
     with_s, without_s = (steps, other) if scaled else (other, steps)
     ent = attention.entropy_frame(attention.entropy(with_s.weights), attention.entropy(without_s.weights))
-    export.show_chart(charts.entropy_bars(ent, attention.max_entropy(len(labels), ss.a_causal),
+    export.show_chart(Lazy(charts.entropy_bars, ent, attention.max_entropy(len(labels), ss.a_causal),
                                           f"Trained layer {layer}: mean attention entropy per head", ss.a_causal),
                       ent, page=PAGE, name="entropy", settings=where, key="a_x_ent")
     layout.notice([notes.step_note(labels[query], labels, layer, head + 1, table["softmax weight"],
@@ -116,16 +117,16 @@ def random_weights(r: Reading, params: list[Param]) -> None:
     grid = attention.grid_frame([demo.weights[:shown]], None, ["x"] * spec.T)
     grid = grid[grid["head"] != "mean"]
     where = {"T": spec.T, "heads": spec.heads, "causal": int(spec.causal), "seed": spec.seed}
-    export.show_chart(charts.head_grid(grid, "Random weights (seeded), one map per head"), grid, page=PAGE,
+    export.show_chart(Lazy(charts.head_grid, grid, "Random weights (seeded), one map per head"), grid, page=PAGE,
                       name="random_maps", settings=where, key="a_x_rand", width="content")
     if shown < spec.heads:
         st.caption(f"Maps for heads 1–{shown} of {spec.heads}: the page draws at most {A.max_grid_cells:,} "
                    "cells; the entropies below cover every head.")
     ent = attention.entropy_frame(attention.entropy(demo.weights), attention.entropy(demo_raw.weights))
-    export.show_chart(charts.entropy_bars(ent, attention.max_entropy(spec.T, spec.causal),
+    export.show_chart(Lazy(charts.entropy_bars, ent, attention.max_entropy(spec.T, spec.causal),
                                           "Random weights: mean attention entropy per head", spec.causal),
                       ent, page=PAGE, name="random_entropy", settings=where, key="a_x_rent", meta=where)
-    export.show_chart(charts.gradient_lines(grads), grads, page=PAGE, name="path_length", settings=where,
+    export.show_chart(Lazy(charts.gradient_lines, grads), grads, page=PAGE, name="path_length", settings=where,
                       key="a_x_grad", meta=where)
     layout.notice(notes.demo_notes(spec.heads, A.demo_width // spec.heads, spec.T, ent, grads, spec.causal))
 
@@ -144,7 +145,7 @@ def positions(r: Reading, params: list[Param]) -> None:
     mat = frames.block_frame(enc.matrix, "position", "dimension", A.max_cells)[0]
     sim = frames.block_frame(enc.similarity, "position", "other position", A.max_cells)[0]
     where = {"kind": enc.kind, "T": enc.matrix.shape[0], "width": enc.matrix.shape[1]}
-    export.show_chart(charts.side_by_side(
+    export.show_chart(Lazy(charts.side_by_side,
         charts.matrix_heatmap(mat, "position", "dimension", f"{enc.kind}: {enc.matrix.shape[0]} × {enc.matrix.shape[1]}"),
         charts.matrix_heatmap(sim, "position", "other position", "dot products between positions")),
         mat, page=PAGE, name="positional", settings=where, key="a_x_pe", width="content", meta=where)

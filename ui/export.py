@@ -1,6 +1,6 @@
 """Every chart with its exports: PNG and SVG rendered on this server only when clicked, the
 chart's data as CSV, a "reproduce in Python" snippet, a link to this exact view, and a text
-description written from the data (read by screen readers as the chart's label).
+description written from the data (the chart's label for screen readers is its title and axes).
 
     show_chart(chart, df, page="gradients", name="decay", settings={"rho": 0.9}, key="g_decay")
 """
@@ -16,6 +16,7 @@ import streamlit as st
 
 from core.story import figures
 from ui import vega
+from ui.spec_cache import Lazy, built
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -32,7 +33,7 @@ def view_link(extra: dict | None = None) -> str:
     return base + ("?" + urlencode(pairs) if pairs else "")
 
 
-def export_menu(chart: alt.TopLevelMixin, data: pd.DataFrame | Callable[[], pd.DataFrame], *, page: str, name: str,
+def export_menu(chart: alt.TopLevelMixin | Lazy, data: pd.DataFrame | Callable[[], pd.DataFrame], *, page: str, name: str,
                 settings: dict | None = None, snippet: str | None = None, key: str, link: dict | None = None,
                 description: str | None = None, meta: dict | None = None) -> None:
     """A compact "Export" popover: PNG, SVG, CSV (and JSON with `meta`), each built on click; the
@@ -44,9 +45,9 @@ def export_menu(chart: alt.TopLevelMixin, data: pd.DataFrame | Callable[[], pd.D
 
     with st.popover("Export", icon=":material/download:", help="Figure as PNG or SVG, its data, code, a link"):
         c1, c2, c3, *c4 = st.columns(4 if meta is not None else 3)
-        c1.download_button("PNG", lambda: _render(figures.spec_json(chart), "png"), f"{stem}.png", "image/png",
+        c1.download_button("PNG", lambda: _render(figures.spec_json(built(chart)), "png"), f"{stem}.png", "image/png",
                            key=f"{key}_png", on_click="ignore")
-        c2.download_button("SVG", lambda: _render(figures.spec_json(chart), "svg"), f"{stem}.svg", "image/svg+xml",
+        c2.download_button("SVG", lambda: _render(figures.spec_json(built(chart)), "svg"), f"{stem}.svg", "image/svg+xml",
                            key=f"{key}_svg", on_click="ignore")
         c3.download_button("CSV", lambda: frame().to_csv(index=False).encode(), f"{stem}.csv", "text/csv",
                            key=f"{key}_csv", on_click="ignore")
@@ -64,11 +65,12 @@ def export_menu(chart: alt.TopLevelMixin, data: pd.DataFrame | Callable[[], pd.D
             st.caption(description)
 
 
-def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame | Callable[[], pd.DataFrame], *, page: str, name: str,
+def show_chart(chart: alt.TopLevelMixin | Lazy, data: pd.DataFrame | Callable[[], pd.DataFrame], *, page: str, name: str,
                settings: dict | None = None, snippet: str | None = None, key: str, where=None,
                width: str = "stretch", caption: bool = False, link: dict | None = None,
                meta: dict | None = None, aspect: bool = False) -> None:
-    """Draw `chart` (labelled for screen readers with a description of `data`) and its export menu;
+    """Draw `chart` (labelled for screen readers with its title and axes) and its export menu, whose
+    caption (or the chart's, with `caption`) describes `data`;
     `aspect`: its height follows the column's width (see `ui.vega`)."""
     box = (where or st).container()
     df = data() if callable(data) else data

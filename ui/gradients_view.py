@@ -14,6 +14,7 @@ from core.story import snippets
 from ui import layout
 from ui.export import show_chart
 from ui.safe import inert
+from ui.spec_cache import Lazy
 
 PAGE = "gradients"
 
@@ -50,7 +51,7 @@ def settings(setup: GradientSetup, **extra) -> dict:
 
 def decay(setup: GradientSetup, band: pd.DataFrame, marks: pd.DataFrame, wrt: str) -> None:
     """The main chart: median and min–max band of ‖∂L/∂·‖ per distance, horizons marked."""
-    show_chart(charts.decay(band, wrt, setup.rho, marks), band, page=PAGE, name="decay", key="g_decay", aspect=True,
+    show_chart(Lazy(charts.decay, band, wrt, setup.rho, marks), band, page=PAGE, name="decay", key="g_decay", aspect=True,
                settings=settings(setup, wrt=wrt), snippet=snippets.gradient_band(setup.__dict__, wrt),
                meta=setup.__dict__)
 
@@ -67,7 +68,7 @@ def summary_table(table: pd.DataFrame, wrt: str, k: int, T: int) -> None:
 
 def jacobian(setup: GradientSetup, kind: str) -> None:
     view = _jacobians(setup, kind)
-    for chart, name in zip(charts.jacobian_product(view.frame, view.kind), ("product", "step_norms")):
+    for chart, name in zip(Lazy.parts(charts.jacobian_product, 2, view.frame, view.kind), ("product", "step_norms")):
         show_chart(chart, view.frame, page=PAGE, name=f"jacobian_{name}", key=f"g_jac_{name}",
                    settings=settings(setup, cell=view.kind), snippet=snippets.jacobian_product(setup, kind),
                    meta=setup.__dict__)
@@ -77,7 +78,7 @@ def jacobian(setup: GradientSetup, kind: str) -> None:
 def forget(setup: GradientSetup) -> None:
     measured, arith = profile(setup), forget_arithmetic(setup.T, setup.forget_bias)
     lstm = measured.band[(measured.band["model"] == "lstm") & (measured.band["wrt"] == "h")]
-    show_chart(charts.forget_gate(arith, measured.forget, lstm), arith, page=PAGE, name="forget_gate", key="g_forget", aspect=True,
+    show_chart(Lazy(charts.forget_gate, arith, measured.forget, lstm), arith, page=PAGE, name="forget_gate", key="g_forget", aspect=True,
                settings={"T": setup.T, "bias": setup.forget_bias},
                snippet=snippets.forget_gate(setup.T, setup.forget_bias))
     if lstm.empty:
@@ -87,14 +88,14 @@ def forget(setup: GradientSetup) -> None:
 
 def phase(setup: GradientSetup, kind: str) -> None:
     grid = _phase(setup, kind)
-    show_chart(charts.phase(grid, setup.rho, kind), grid, page=PAGE, name="phase", key="g_phase",
+    show_chart(Lazy(charts.phase, grid, setup.rho, kind), grid, page=PAGE, name="phase", key="g_phase",
                settings=settings(setup, cell=kind), snippet=snippets.phase(setup, kind), meta=setup.__dict__)
     layout.notice([s for s in [notes.phase(grid, kind)] if s])
 
 
 def clipping(rho: float, clip: float, seed: int) -> None:
     run = _clipping(rho, clip, seed)
-    for chart, name in zip(charts.clipping(run.frame, BASELINE_LOSS), ("loss", "grad_norm")):
+    for chart, name in zip(Lazy.parts(charts.clipping, 2, run.frame, BASELINE_LOSS), ("loss", "grad_norm")):
         show_chart(chart, run.frame, page=PAGE, name=f"clipping_{name}", key=f"g_clip_{name}",
                    settings={"rho": run.rho, "clip": run.clip, "seed": seed},
                    snippet=snippets.clipping(rho, clip, seed), meta={"rho": run.rho, "clip": run.clip, "seed": seed})

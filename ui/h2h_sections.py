@@ -16,6 +16,7 @@ from ui import layout, sidebar, vega
 from ui import queue as q
 from ui.export import show_chart
 from ui.params import Param, push_to_url, slider
+from ui.spec_cache import Lazy
 
 KEY = "h2h_live"
 SIZES = tuple(str(n) for n in L.tp_widths)
@@ -189,9 +190,9 @@ def throughput_block() -> None:
     kinds = tuple(dict.fromkeys(tp.model))
     model = modelled(kinds)
     mm = model[model.target_params == target]
-    show_chart(charts.throughput_chart(m), m, page="head_to_head", name="throughput", key="h_tp", aspect=True,
+    show_chart(Lazy(charts.throughput_chart, m), m, page="head_to_head", name="throughput", key="h_tp", aspect=True,
                settings={"params": target}, snippet=snippets.h2h_throughput(target), meta=tmeta)
-    show_chart(charts.model_chart(mm, TIMING.model_tflops.default, TIMING.model_step_us.default), mm,
+    show_chart(Lazy(charts.model_chart, mm, TIMING.model_tflops.default, TIMING.model_step_us.default), mm,
                page="head_to_head", name="throughput_model", key="h_tpm", settings={"params": target},
                snippet=snippets.h2h_modelled(kinds, L.tp_widths, L.tp_lengths, target))
     st.caption(view.throughput_caption(tmeta))

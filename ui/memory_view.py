@@ -11,6 +11,7 @@ from core.memory.trajectories import Trajectory
 from core.story import snippets
 from ui import layout, measured
 from ui.export import show_chart
+from ui.spec_cache import Lazy
 
 PAGE = "memory"
 
@@ -38,7 +39,7 @@ def scrub(setup: TrajectorySetup, tr: Trajectory, quantity: str, plane: str, t: 
     """The main chart (both trajectories, the heatmap and the per-step metrics); returns the heatmap's matrix."""
     df = charts.steps_frame(tr)
     matrix = tr.c if quantity == "c" else tr.h if quantity == "h" else tr.gates[quantity]
-    show_chart(charts.scrub_chart(tr, df, matrix, quantity, plane, t, L.heatmap_cells), df, page=PAGE,
+    show_chart(Lazy(charts.scrub_chart, tr, df, matrix, quantity, plane, t, L.heatmap_cells), df, page=PAGE,
                name="trajectory", key="m_traj", width="content", snippet=snippets.memory_steps(setup),
                settings=_settings(setup) | {"source": setup.source}, meta=setup.__dict__)
     return matrix
@@ -55,9 +56,9 @@ def forgetting(fs: ForgettingSetup) -> None:
     sens, dec = _forgetting(fs)
     a, b = st.columns(2)
     meta = fs.__dict__ | {"chance": dec.chance}
-    show_chart(charts.sensitivity_chart(sens), sens, page=PAGE, name="sensitivity", key="m_sens", where=a,
+    show_chart(Lazy(charts.sensitivity_chart, sens), sens, page=PAGE, name="sensitivity", key="m_sens", where=a,
                settings=_settings(fs), snippet=snippets.memory_forgetting(fs, "sensitivity"), meta=meta)
-    show_chart(charts.accuracy_chart(dec.accuracy, dec.chance, title=["Probe: which token was", "k steps back?"]),
+    show_chart(Lazy(charts.accuracy_chart, dec.accuracy, dec.chance, title=["Probe: which token was", "k steps back?"]),
                dec.accuracy, page=PAGE, name="probe", key="m_probe", where=b, settings=_settings(fs) | {"kmax": fs.kmax},
                snippet=snippets.memory_forgetting(fs, "probe"), meta=meta)
     layout.notice(notes.forgetting_notes(sens, dec, fs.kmax, fs.n_hidden))
@@ -66,7 +67,7 @@ def forgetting(fs: ForgettingSetup) -> None:
 
 def sizes(fs: ForgettingSetup) -> None:
     df, chance = _sizes(fs), 1.0 / L.probe_vocab
-    show_chart(charts.accuracy_chart(df, chance, "N", f"{notes.CELL_NAMES[fs.cell]} probe vs state size N"), df,
+    show_chart(Lazy(charts.accuracy_chart, df, chance, "N", f"{notes.CELL_NAMES[fs.cell]} probe vs state size N"), df,
                page=PAGE, name="probe_vs_N", key="m_sizes", aspect=True, settings={"cell": fs.cell, "rho": fs.rho, "kmax": fs.kmax},
                snippet=snippets.memory_sizes(fs), meta=fs.__dict__)
     layout.notice(notes.size_notes(df, chance, fs.cell, fs.kmax))

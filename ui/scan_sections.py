@@ -14,6 +14,7 @@ from ui import layout, measured, vega
 from ui import queue as q
 from ui.export import show_chart
 from ui.params import Param, slider
+from ui.spec_cache import Lazy
 
 PARAMS = [Param("s_sec", L.sections), Param("s_T", L.T), Param("s_D", L.width), Param("s_tT", L.tree_T),
           Param("s_a", L.tree_a), Param("s_b", L.tree_b), Param("s_lvl", L.tree_level), Param("s_sT", L.step_T),
@@ -43,9 +44,13 @@ def gradient_profile(T: int, bias: float, seed: int) -> grads.ScanGradients:
     return grads.profile(T, bias, seed)
 
 
+def _live_key(T: int, D: int, seed: int) -> tuple:
+    return ("s_live3", T, D, seed)
+
+
 def live_three_ways(T: int, D: int, seed: int, rates) -> compare.ThreeWays:
     """Timed live; kept for this session only (a busy host's timing is never cached server-wide)."""
-    key = ("s_live3", T, D, seed)
+    key = _live_key(T, D, seed)
     if key not in ss:
         with TIMING_LOCK:
             ss[key] = compare.three_ways(T, D, seed, threads=1, rates=rates)
@@ -61,8 +66,9 @@ def three_ways(device: str, seed: int) -> None:
         st.caption(f"B = {L.batch}, a_t uniform in [{L.a_lo.default:g}, 1), b_t and h₀ random; float32, one thread.")
     T, D = ss.s_T, ss.s_D
     slot = main.empty()
-    first = charts.timings(ref_df, None, list(compare.METHODS), THREE_TITLE)
-    vega.Redraw("s_three_first", slot).draw(first)      # replaced in place by show_chart's below
+    first = Lazy(charts.timings, ref_df, None, list(compare.METHODS), THREE_TITLE)
+    if _live_key(T, D, seed) not in ss:                  # to be timed now: the reference meanwhile,
+        vega.Redraw("s_three_first", slot).draw(first)  # replaced in place by show_chart's below
     try:
         rates = compare.calibrate()
         est = compare.check(T, D, rates)
@@ -75,7 +81,7 @@ def three_ways(device: str, seed: int) -> None:
     with main, st.spinner(f"Timing the three solvers at T = {T:,} (about {est:.1f} s on this host now)…"):
         live = live_three_ways(T, D, seed, rates)
     live_df = live.table.assign(T=T)
-    show_chart(charts.timings(ref_df, live_df, list(compare.METHODS), THREE_TITLE), live_df, page="scan",
+    show_chart(Lazy(charts.timings, ref_df, live_df, list(compare.METHODS), THREE_TITLE), live_df, page="scan",
                name="three_ways", key="s_three", where=slot, settings={"T": T, "D": D},
                snippet=snippets.scan_three_ways(T, D, seed), meta={"T": T, "D": D, "B": L.batch, "threads": 1},
                aspect=True)
@@ -88,7 +94,7 @@ def three_ways(device: str, seed: int) -> None:
                                 "max |diff| vs float64": st.column_config.NumberColumn(format="%.1e")})
     c1.caption(view.work_span_caption(T, live.counts))
     curve = error_curve(seed)
-    show_chart(charts.errors(curve), curve, page="scan", name="float32_error", key="s_err", where=c2,
+    show_chart(Lazy(charts.errors, curve), curve, page="scan", name="float32_error", key="s_err", where=c2,
                settings={"seed": seed}, snippet=snippets.scan_error_curve(ERROR_TS, seed))
     layout.notice(notes.three_ways(live.table, live.counts, T, 1))
     measured.record("linear_recurrence", view.overview_row(live.table, T))
@@ -113,7 +119,7 @@ def tree(device: str, seed: int) -> None:
         b1.button("◀ Back", on_click=_level_step, args=(-1, hi), key="s_prev", width="stretch")
         b2.button("Next ▶", on_click=_level_step, args=(1, hi), key="s_next", width="stretch")
     levels, res = tree_view.levels(T, ss.s_a, ss.s_b, seed)
-    show_chart(charts.tree(levels, ss.s_lvl, T), levels, page="scan", name="tree", key="s_tree", where=main,
+    show_chart(Lazy(charts.tree, levels, ss.s_lvl, T), levels, page="scan", name="tree", key="s_tree", where=main,
                settings={"T": T, "a": ss.s_a, "b": ss.s_b, "level": ss.s_lvl},
                snippet=snippets.scan_tree(T, ss.s_a, ss.s_b, seed), meta={"T": T, "a": ss.s_a, "b": ss.s_b})
     name = levels.loc[levels["level"] == ss.s_lvl, "name"].iloc[0]
@@ -176,7 +182,7 @@ def two_modes(device: str, seed: int) -> None:
         st.number_input("Hidden size N", L.hidden.lo, L.hidden.hi, key="s_N")
     r = modes.two_modes(ss.s_mT, ss.s_N, seed)
     frame = modes.state_frame(ss.s_N, ss.s_N)
-    show_chart(charts.state_size(frame), frame, page="scan", name="state_size", key="s_state", aspect=True, where=main,
+    show_chart(Lazy(charts.state_size, frame), frame, page="scan", name="state_size", key="s_state", aspect=True, where=main,
                settings={"N": ss.s_N}, snippet=snippets.scan_state(ss.s_N))
     ctrl.caption("The first four numbers of h_T, both ways:")
     ctrl.dataframe(pd.DataFrame({"parallel": r.last_parallel, "step": r.last_step}), hide_index=True,
@@ -194,7 +200,7 @@ def given_up(device: str, seed: int) -> None:
         st.info("No minGRU checkpoint is shipped for this task yet.")
         return
     df = pd.DataFrame(rec["by_length"])
-    show_chart(charts.accuracy(df, task), df, page="scan", name="accuracy_by_length", key="s_acc", aspect=True, where=main,
+    show_chart(Lazy(charts.accuracy, df, task), df, page="scan", name="accuracy_by_length", key="s_acc", aspect=True, where=main,
                settings={"task": task}, snippet=snippets.scan_recorded(task))
     ctrl.caption(f"Both trained on the same seeded stream ({rec['steps']:,} steps); scored on the same "
                  f"evaluation set by greedy decoding. minGRU: {rec['layers']} layers of width {rec['width']} "
@@ -210,7 +216,7 @@ def gradients(device: str, seed: int) -> None:
         slider(BY_KEY["s_bz"], "Update-gate bias b_z", step=0.5)
         st.caption("Inputs, directions and the tanh RNN (ρ = 0.9) are the gradient chapter's; float64.")
     g = gradient_profile(ss.s_gT, ss.s_bz, seed)
-    show_chart(charts.gradient_decay(g.band, g.closed), g.band, page="scan", name="gradients", key="s_grad", aspect=True,
+    show_chart(Lazy(charts.gradient_decay, g.band, g.closed), g.band, page="scan", name="gradients", key="s_grad", aspect=True,
                where=main, settings={"T": g.T, "b_z": g.bias}, snippet=snippets.scan_gradients(g.T, g.bias, seed),
                meta={"T": g.T, "b_z": g.bias})
     layout.notice(notes.gradient_notes(g))

@@ -13,6 +13,7 @@ from ui import layout
 from ui.export import show_chart
 from ui.params import Param, push_to_url
 from ui.safe import inert
+from ui.spec_cache import Lazy
 
 KEY = "m2_seq"
 PARAMS = [Param(KEY, SEQ2SEQ_DIGITS)]
@@ -39,7 +40,7 @@ def _accuracy_charts(plain, attn) -> None:
     train = (L.train_lo, L.train_hi)
     meta = {"eval_seed": L.eval_seed, "per_length": L.eval_per_length.default, "train_lengths": list(train)}
     for col, measure, chance in ((left, "exact_match", None), (right, "token_accuracy", 1 / L.digits)):
-        show_chart(charts.accuracy_chart(df, measure, train, chance), df, page="memory", name=f"seq2seq_{measure}",
+        show_chart(Lazy(charts.accuracy_chart, df, measure, train, chance), df, page="memory", name=f"seq2seq_{measure}",
                    key=f"m2_{measure}", where=col, snippet=snippets.seq2seq_accuracy(), meta=meta)
     st.caption(f"Greedy decoding of {L.eval_per_length.default} fixed random sources per length (seed "
                f"{L.eval_seed} + n), evaluated live on one CPU thread in {plain.seconds + attn.seconds:.2f} s "
@@ -60,7 +61,7 @@ def _example() -> list[str]:
     for col, tr, variant, title, size in ((left, attn, "attention", "With attention: α_ij, where each step reads", 420),
                                           (right, plain, "plain", "Plain: it reads only h_S, the last state", 260)):
         df = charts.alignment_frame(tr)
-        show_chart(charts.alignment_chart(df, title, size), df, page="memory", name=f"seq2seq_alignment_{variant}",
+        show_chart(Lazy(charts.alignment_chart, df, title, size), df, page="memory", name=f"seq2seq_alignment_{variant}",
                    key=f"m2_align_{variant}", where=col, width="content", settings={"digits": len(source)},
                    snippet=snippets.seq2seq_alignment(variant, source), meta={"source": list(source), "variant": variant})
     return notes.example_notes(plain, attn)

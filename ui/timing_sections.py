@@ -10,6 +10,7 @@ from core.timing import charts, fit, notes, reference, results
 from core.timing.spec import LABELS
 from ui import queue as q
 from ui.export import show_chart
+from ui.spec_cache import Lazy
 
 ESTIMATE_SNIPPET_S = 8.0
 HEIGHT = 440    # the whole chart, its title and the legend below included (Streamlit theme)
@@ -27,7 +28,7 @@ def speedup(spec, shown, **_) -> None:
     st.selectbox("Speed-up over", TIMING_METHODS, key="t_base", format_func=LABELS.get)
     df = shown.df
     if ss.t_base in set(df["method"]) and df["method"].nunique() > 1:
-        show_chart(charts.speedup(df, ss.t_base, height=HEIGHT), df, page="timing", name="speedup", key="t_speedup",
+        show_chart(Lazy(charts.speedup, df, ss.t_base, height=HEIGHT), df, page="timing", name="speedup", key="t_speedup",
                    settings={"mode": spec.mode, "over": ss.t_base, "source": "live" if not shown.from_ref else "ref"},
                    snippet=_frame_snippet(spec, shown))
 
@@ -35,7 +36,7 @@ def speedup(spec, shown, **_) -> None:
 def peak(spec, shown, **_) -> None:
     if "pct_of_peak" not in shown.df:
         return
-    show_chart(charts.pct_of_peak(shown.df, shown.peak_gflops, height=HEIGHT), shown.df, page="timing", name="share_of_peak",
+    show_chart(Lazy(charts.pct_of_peak, shown.df, shown.peak_gflops, height=HEIGHT), shown.df, page="timing", name="share_of_peak",
                key="t_peak", settings={"mode": spec.mode, "source": "live" if not shown.from_ref else "ref"},
                snippet=_frame_snippet(spec, shown), meta={"peak_gflops": shown.peak_gflops})
     st.caption("The peak is the best float32 matmul rate read on this device with the same threads; an achieved "
@@ -48,7 +49,7 @@ def model(spec, shown, **_) -> None:
     m2.number_input("Latency per dependent step, µs", L.model_step_us.lo, L.model_step_us.hi, key="t_step_us")
     args = (spec.grid(), spec.methods, spec.B, spec.d, spec.mode, ss.t_tflops * 1e12, ss.t_step_us * 1e-6)
     df = fit.work_span(*args)
-    show_chart(charts.model_curves(df, "Work–span MODEL (not a measurement)", height=HEIGHT), df, page="timing", name="work_span",
+    show_chart(Lazy(charts.model_curves, df, "Work–span MODEL (not a measurement)", height=HEIGHT), df, page="timing", name="work_span",
                key="t_model", settings={"mode": spec.mode, "tflops": ss.t_tflops, "step_us": ss.t_step_us},
                snippet=snippets.timing_work_span(*args))
 
@@ -66,7 +67,7 @@ def snippet(spec, shown, **_) -> None:
             ss["_t_snippet"] = out.items[-1]
     if (snip := ss.get("_t_snippet")) is not None:
         df = notes.snippet_frame(snip)
-        show_chart(charts.snippet_bars(df), df, page="timing", name="seed_snippet", key="t_snipchart",
+        show_chart(Lazy(charts.snippet_bars, df), df, page="timing", name="seed_snippet", key="t_snipchart",
                    settings={"threads": spec.threads}, snippet=snippets.timing_seed(spec.device, spec.threads, spec.seed))
         st.markdown("\n".join(f"- {line}" for line in notes.snippet_notes(snip)))
 

@@ -29,6 +29,7 @@ from streamlit.elements.vega_charts import _altair_globals_lock, _to_arrow_datas
 from core.chart_style import FRAME_KEY, RATIO_KEY
 from core.story import figures
 from ui import altair_fast
+from ui.spec_cache import CACHE, Lazy, built, content_key
 
 altair_fast.install()
 
@@ -107,15 +108,39 @@ class Redraw:
         draw(chart, box=self._box, describe=False)
 
 
-def draw(chart: alt.TopLevelMixin, data: pd.DataFrame | None = None, *, where=None, key: str | None = None,
-         width: str = "stretch", describe: bool = True, aspect: bool = False, box: Box | None = None) -> str:
-    """Draw `chart` in `where` (default: here), labelled for screen readers with a description of
-    `data` written from the spec; returns that description ("" with `describe=False`). With
-    `aspect` (and a key) or in a `box`, its height follows its width."""
-    spec, frames = to_spec(chart)
+def converted(chart: alt.TopLevelMixin | Lazy, data: pd.DataFrame | None, describe: bool = True) -> tuple[dict, str]:
+    """The chart's Vega-Lite, labelled with its title and axes, and a description of `data`; for a
+    `Lazy` chart, from `spec_cache.CACHE` when the same chart and data were converted before."""
+    key = None
+    if isinstance(chart, Lazy) and chart.key:
+        try:
+            key = content_key((chart.key, data, describe))
+        except TypeError:
+            key = None
+        hit = CACHE.get(key) if key else None
+        if hit is not None:
+            return hit[0], hit[2]
+    spec, frames = to_spec(built(chart))
     text = figures.describe({**spec, "datasets": frames}, data) if describe else ""
-    if text:
-        spec["description"] = text
+    label = figures.describe({**spec, "datasets": frames}, data, figures=False) if describe else ""
+    if label:
+        # The label read out is the title and axes only. The browser keeps a chart it has already
+        # drawn and only swaps its data when nothing else in the spec changed. With the figures in
+        # the label, each new value rebuilt the whole chart (0.2 s of the browser's time per
+        # control change on the gradients page). The figures are in the chart's Export menu.
+        spec["description"] = label
+    if key:
+        CACHE.put(key, spec, label, text)
+    return spec, text
+
+
+def draw(chart: alt.TopLevelMixin | Lazy, data: pd.DataFrame | None = None, *, where=None, key: str | None = None,
+         width: str = "stretch", describe: bool = True, aspect: bool = False, box: Box | None = None) -> str:
+    """Draw `chart` (an Altair chart, or `Lazy`: built only if not converted before) in `where`
+    (default: here), labelled for screen readers with its title and axes; returns a description
+    of `data` written from the spec ("" with `describe=False`). With `aspect` (and a key) or in
+    a `box`, its height follows its width."""
+    spec, text = converted(chart, data, describe)
     if box is None and aspect and key and width == "stretch" and follows_width(spec):
         box = Box(key, where)
     if box is not None and width == "stretch" and box.fill(spec):

@@ -1,4 +1,5 @@
-"""The app-wide limits: the seed, and the measuring queue's turn."""
+"""The app-wide limits: the seed, the measuring queue's turn, the start-up warm-up and the cache of
+converted charts."""
 from __future__ import annotations
 
 from core.bounds import IntBound
@@ -23,3 +24,8 @@ WARM_LINKS: tuple[str, ...] = ("", "timing_lab", "gradients", "memory", "attenti
                                "scan", "head_to_head", "quiz", "talk")
 WARM_VISIT_LIMIT_S: float = 180.0     # one page's warm-up visit gives up after this long
 WARM_YIELD_S: float = 30.0            # before each page, wait (at most this long) while a viewer's page is drawn
+
+# ---------------------------------------------------------------- converted charts (ui.spec_cache)
+# The Vega-Lite of charts already built once (same builder, same arguments), kept for every session
+# of this process: at most this many MiB of spec text and Arrow data, least recently used out first.
+CHART_CACHE_MB: int = 64

@@ -35,7 +35,8 @@ def decay(band: pd.DataFrame, wrt: str, rho: float, horizons: pd.DataFrame | Non
     The transformer block is drawn first, so self-attention's line lies on top of it.
     `horizons` (model, distance, median) adds a cross where each curve crosses the threshold."""
     data = _positive(band, "median").assign(label=lambda d: d["model"].map(label))
-    ids = [m for m in LABELS if m in set(data["model"])]
+    present = set(data["model"])
+    ids = [m for m in LABELS if m in present]
     domain = [label(m) for m in ids]
     color = alt.Color("label:N", scale=colour_scale(ids), title="model", sort=domain,
                       legend=alt.Legend(symbolOpacity=1, symbolSize=200))
@@ -57,16 +58,19 @@ def decay(band: pd.DataFrame, wrt: str, rho: float, horizons: pd.DataFrame | Non
         D_AXIS, alt.Y("median:Q"), color=color, shape=shape, tooltip=tooltip)
     d = np.arange(int(band["distance"].max()) + 1)
     with np.errstate(over="ignore"):
-        theory = _positive(pd.DataFrame({"distance": d, "value": rho ** d.astype(float)}), "value")
+        theory = _positive(pd.DataFrame({"distance": d, "value": rho ** d.astype(float), "rho": rho}), "value")
+    # ρ travels in the data, not in the spec's text: a new ρ then changes the data only, and the
+    # browser updates the drawn chart in place instead of building it again.
     ref = alt.Chart(theory).mark_line(color="#6E7781", strokeWidth=1.5).encode(
-        D_AXIS, alt.Y("value:Q"), tooltip=[alt.Tooltip("value:Q", format=".3e", title=f"ρ^d, ρ = {rho:g}")])
+        D_AXIS, alt.Y("value:Q"), tooltip=[alt.Tooltip("value:Q", format=".3e", title="ρ^d"),
+                                           alt.Tooltip("rho:Q", format="g", title="ρ")])
     layers = [area, ref, *lines, points]
     if horizons is not None and len(horizons):
         h = _positive(horizons.assign(label=lambda f: f["model"].map(label)), "median")
         layers.append(alt.Chart(h).mark_point(shape="cross", size=320, filled=True, opacity=1, color=INK).encode(
             D_AXIS, alt.Y("median:Q"), tooltip=["label", alt.Tooltip("distance:Q", title="horizon")]))
     title = alt.Title("Gradient vs distance", subtitle=["line: median over seeds · band: min–max",
-                                                        f"grey: ρ^d = {rho:g}^d · ✚: horizon"],
+                                                        "grey: ρ^d at the chosen ρ · ✚: horizon"],
                       subtitleFontSize=18, subtitleColor=INK)
     return style(alt.layer(*layers).properties(height=height, title=title))
 
@@ -78,7 +82,8 @@ def jacobian_product(frame: pd.DataFrame, kind: str) -> tuple[alt.Chart, alt.Cha
              "w_power": "‖W_hh‖^d (bound, |φ′| ≤ 1)", "rho_power": "ρ^d"}
     long = frame.melt("distance", list(names), "series", "value").dropna()
     long = _positive(long.assign(series=lambda d: d["series"].map(names)), "value")
-    domain = [n for n in names.values() if n in set(long["series"])]
+    present = set(long["series"])
+    domain = [n for n in names.values() if n in present]
     top = alt.Chart(long).mark_line(strokeWidth=3).encode(
         D_AXIS, _log_y("value", "norm, log scale"),
         color=alt.Color("series:N", scale=palette(domain), sort=domain, title=""),

@@ -33,7 +33,8 @@ def _series_colour(df: pd.DataFrame, id_col: str) -> alt.Color:
 
 def _dash(df: pd.DataFrame) -> alt.StrokeDash:
     """Solid for live rows, dashed for the shipped reference; the legend (line symbols) only when both show."""
-    sources = [s for s in (LIVE, SHIPPED) if s in set(df["source"])]
+    present = set(df["source"])
+    sources = [s for s in (LIVE, SHIPPED) if s in present]
     ranges = {LIVE: [1, 0], SHIPPED: REFERENCE_DASH}
     legend = (alt.Legend(symbolType="stroke", symbolStrokeColor=INK, symbolSize=400, orient="top")
               if len(sources) > 1 else None)   # on top: two legends side by side below would pass the column

@@ -127,22 +127,26 @@ def _series(g: pd.DataFrame, x: str, y: str) -> str:
     return ", ".join(f"{r[cat]} {_fmt(r[num])}" for _, r in g.head(6).iterrows()) + (" …" if len(g) > 6 else "")
 
 
-def describe(chart: alt.TopLevelMixin, data: pd.DataFrame, max_groups: int = 6) -> str:
+def describe(chart: alt.TopLevelMixin, data: pd.DataFrame, max_groups: int = 6, figures: bool = True) -> str:
     """One paragraph for a screen reader: the title, the axes, and per series its first and last
-    point (a line), its values (bars) or the range of its colour (a heatmap)."""
+    point (a line), its values (bars) or the range of its colour (a heatmap). With `figures=False`,
+    the title and axes only: a label that stays the same while the data change."""
     if isinstance(chart, dict):
         spec = chart
     else:
         with alt.data_transformers.disable_max_rows():
             spec = chart.to_dict(validate=False)
     text = _title(spec) + "."
-    if data is None or data.empty:
+    if data is None or (data.empty and figures):
         return text
     enc = _encodings(spec, data)
     if enc is None:
-        return text + f" {len(data):,} rows of data."
+        return text + (f" {len(data):,} rows of data." if figures else "")
     (x, xt, _), (y, yt, _) = _field(enc, "x"), _field(enc, "y")
     colour, ct, ctype = _field(enc, "color")
+    if not figures:
+        grid = ctype == "quantitative" and colour in data
+        return text + (f" A grid of {ct} by {yt} and {xt}." if grid else f" {yt} against {xt}.")
     data = _chart_data(spec, data, [c for c in (x, y) if c])
     if x not in data or y not in data:
         return text + f" {yt} against {xt}; {len(data):,} rows of data."
