@@ -79,7 +79,9 @@ def test_forgetting_charts_use_the_models_colours_and_grey_rules():
     assert_projector_type(spec)
     scale = spec["layer"][0]["encoding"]["color"]["scale"]
     assert scale["range"] == [SERIES["tanh"].colour, SERIES["lstm"].colour, SERIES["attention"].colour]
-    assert spec["title"]["subtitleFontSize"] >= 18
+    assert spec["title"]["subtitleFontSize"] >= 18 and len(spec["title"]["subtitle"]) == 1
+    counted = charts.sensitivity_chart(sens.assign(sequences=7)).to_dict()
+    assert counted["title"]["subtitle"][-1] == "mean of 7 sequences"      # the count read from the data
     acc = charts.accuracy_chart(sens.rename(columns={"t": "k", "trace": "accuracy"}), 0.1, title="probe").to_dict()
     assert acc["layer"][0]["encoding"]["y"]["field"] == "accuracy" and acc["title"] == "probe"
     for s in (spec, acc):

@@ -62,7 +62,7 @@ def test_linear_rnn_sensitivity_is_rho_to_the_power_t_minus_one():
     """h_t = ρQ h_{t−1} + W x_t: only x_1 differs, so Δh_t = (ρQ)^{t−1} Δh_1 and ‖Δh_t‖ = ρ^{t−1}‖Δh_1‖."""
     rho = 0.8
     df = sensitivity(16, rho, 0.0, seed=1, length=20, n_seqs=8, kinds=("linear",), attention=False)
-    assert set(df["model"]) == {MODEL_NAMES["linear"]}
+    assert set(df["model"]) == {MODEL_NAMES["linear"]} and set(df["sequences"]) == {8}
     np.testing.assert_allclose(df["trace"], rho ** np.arange(20), rtol=1e-4)
 
 

@@ -174,7 +174,9 @@ def sensitivity_chart(df: pd.DataFrame) -> alt.LayerChart:
     )
     one = alt.Chart(pd.DataFrame({"level": [1.0]})).mark_rule(color="#6E7781", strokeWidth=2).encode(
         y=alt.Y("level:Q", title="difference left"))
-    title = alt.Title("Sensitivity to the first token", subtitle=["‖Δ memory at step t‖ ÷ ‖Δ at t = 1‖,", "mean of 256"],
+    over = f"mean of {int(df['sequences'].iloc[0]):,} sequences" if "sequences" in df and len(df) else ""
+    title = alt.Title("Sensitivity to the first token",
+                      subtitle=["‖Δ memory at step t‖ ÷ ‖Δ at t = 1‖" + ("," if over else ""), *([over] if over else [])],
                       subtitleFontSize=18, subtitleColor=INK)
     return style(alt.layer(lines, one).properties(height=420, title=title))
 

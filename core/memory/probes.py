@@ -74,7 +74,8 @@ def _first_token_pair(n_seqs: int, length: int, seed: int) -> tuple[torch.Tensor
 def sensitivity(n: int, rho: float, forget_bias: float, seed: int, length: int = 100,
                 input_scale: float = MEMORY.input_scale.default, n_seqs: int = MEMORY.sens_seqs,
                 kinds: tuple[str, ...] = ("tanh", "lstm", "gru"), attention: bool = True) -> pd.DataFrame:
-    """Tidy frame (model, t, trace): mean ‖Δ state_t‖ over sequences / the same at t = 1."""
+    """Tidy frame (model, t, trace, sequences): mean ‖Δ state_t‖ over the `sequences` = n_seqs
+    sequences / the same at t = 1."""
     MEMORY.sens_length.check(length)
     x, x2 = _first_token_pair(n_seqs, length, seed)
     both = torch.cat([x, x2])                                                              # (2B, T, I)
@@ -90,7 +91,7 @@ def sensitivity(n: int, rho: float, forget_bias: float, seed: int, length: int =
         cache = sq.cumsum(1).sqrt().mean(0)                                                # ‖ΔZ_≤t‖_F
         rows.append(pd.DataFrame({"model": ATTENTION, "t": np.arange(1, length + 1),
                                   "trace": (cache / cache[0]).numpy()}))
-    return pd.concat(rows, ignore_index=True)
+    return pd.concat(rows, ignore_index=True).assign(sequences=n_seqs)
 
 
 # ---------------------------------------------------------------- linear probes
