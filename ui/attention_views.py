@@ -59,8 +59,8 @@ def main_map(r: Reading, params: list[Param]) -> None:
     one = attention.grid_frame([r.layer_w[layer - 1]], r.ex.ideal, r.an.predicted[:-1])
     one = one[one["head"] == str(head)]
     score = float(r.close.query(f"layer == {layer} and head == '{head}'")["closeness"].iloc[0])
-    chart = charts.head_map(one, f"Layer {layer}, head {head}: {score:.0%} on the ideal keys",
-                            "rows: queries, columns: keys; outlined: the ideal keys")
+    chart = Lazy(charts.head_map, one, f"Layer {layer}, head {head}: {score:.0%} on the ideal keys",
+                 "rows: queries, columns: keys; outlined: the ideal keys")
     export.show_chart(chart, one, page=PAGE, name="map", settings={**r.settings(), "layer": layer, "head": head},
                       snippet=snippets.attention_grid(r.p.task, r.settings()["input"], layer, head), key="a_x_map",
                       width="content")

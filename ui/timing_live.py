@@ -14,6 +14,7 @@ from core.timing import charts, reference
 from ui import queue as q
 from ui import vega, warmup
 from ui.export import show_chart
+from ui.spec_cache import Lazy
 
 KEY = "t_live"
 ss = st.session_state
@@ -69,7 +70,7 @@ def main_chart(slot: vega.Redraw, live, ref_df, ref_label: str, spec=None, expor
     refs = {ref_label: ref_df}
     if live is not None and len(live.specs) > 1:
         refs["this device, 1 thread"] = live.frame(live.specs[1])
-    chart = charts.time_vs_T(live.frame() if live else None, refs)
+    chart = Lazy(charts.time_vs_T, live.frame() if live else None, refs)
     if not export:         # in place, in a box of the final draw's height
         slot.draw(chart)
         return

@@ -41,8 +41,9 @@ def trajectory_notes(tr: Trajectory, t: int) -> list[str]:
                f"saturated{cos}.")
     if "f" in tr.gates:
         f = float(tr.gates["f"][i].mean())
-        out.append(f"Here the forget gate averages {f:.2f}: held for 50 steps that keeps {f ** 50:.1e} of the cell "
-                   f"state (the seeds' arithmetic: 0.99^500 ≈ {0.99 ** 500:.3f}).")
+        out.append(f"Here the forget gate averages {f:.2f}. A gate that stayed at {f:.2f} for 50 steps would keep "
+                   f"{f:.2f}^50 ≈ {f ** 50:.1e} of the cell state. The seeds' own example is a gate of 0.99 held "
+                   f"for 500 steps, which keeps 0.99^500 ≈ {0.99 ** 500:.3f}.")
     return out
 
 
@@ -66,7 +67,8 @@ def forgetting_notes(sens: pd.DataFrame, dec: Decodability, kmax: int, n: int) -
     if k is not None:
         side = "inside" if 20 <= k <= 30 else ("short of" if k < 20 else "beyond")
         out.append(f"The seeds say vanilla RNNs forget after ~20–30 steps: this untrained RNN with N = {n} "
-                   f"forgets at k = {k}, {side} that range (LSTMs 'reach 100–500' is about trained ones).")
+                   f"forgets at k = {k}, {side} that range. Their ~100–500 steps for LSTMs and GRUs "
+                   "describe trained networks in practice; the cells here are untrained.")
     return out
 
 
