@@ -1,7 +1,8 @@
 """The gradient and memory pages in headless Chromium at 1280×720: a chart on the first screen,
 nothing wider than the window, a sequence of interactions with no exception, the open section kept
 through a reload of the address bar's link, the memory page's step slider moving in the
-browser without a rerun, and each main chart's export menu downloading a valid SVG and PNG."""
+browser without a rerun, a slider step that redraws the charts in place (as a fresh visit draws
+them), and each main chart's export menu downloading a valid SVG and PNG."""
 import struct
 import xml.etree.ElementTree as ET
 
@@ -117,5 +118,45 @@ def test_the_main_charts_export_menu_downloads_a_valid_svg_and_png(server, brows
         assert root.tag.endswith("svg") and float(root.get("width")) > 300
         assert png[:8] == b"\x89PNG\r\n\x1a\n" and min(struct.unpack(">II", png[16:24])) > 400
         assert_no_exception(page)
+    finally:
+        page.context.close()
+
+
+def test_a_new_rho_redraws_the_charts_in_place_exactly_as_a_fresh_visit_draws_them(server, browser):
+    """A slider step changes the charts' data only, so the browser updates the drawn charts in place
+    (the same drawing elements stay) instead of building them again; the oracle for what it then
+    shows is a fresh visit to the link the address bar now holds: the main chart's pixels agree."""
+    import io
+
+    from PIL import Image, ImageChops
+
+    def main_chart(page) -> Image.Image:
+        wait_for_app(page, SLOW)
+        page.wait_for_timeout(1500)
+        return Image.open(io.BytesIO(page.locator(".vega-embed").first.screenshot())).convert("RGB")
+
+    drawn = ".vega-embed canvas, .vega-embed svg.marks"
+    page = open_page(browser, f"{server}/gradients?g_T=40&g_seeds=2", 1280, 720, timeout_ms=SLOW)
+    try:
+        first_chart_top(page, wait_ms=SLOW)
+        main_chart(page)
+        n = page.evaluate(f"() => {{ const d = document.querySelectorAll({drawn!r}); d.forEach(e => e.__old = 1); return d.length }}")
+        rho = page.locator("[data-testid='stMain'] [data-testid='stSlider'] input[type='range']").first
+        rho.focus()
+        rho.press("ArrowRight")
+        page.wait_for_function("() => location.search.includes('g_rho=0.95')", timeout=SLOW)
+        after = main_chart(page)
+        assert_no_exception(page)
+        kept = page.evaluate(f"() => Array.from(document.querySelectorAll({drawn!r})).map(e => !!e.__old)")
+        assert n == 3 and kept == [True] * 3, kept
+        fresh = open_page(browser, page.url, 1280, 720, timeout_ms=SLOW)
+        try:
+            first_chart_top(fresh, wait_ms=SLOW)
+            again = main_chart(fresh)
+        finally:
+            fresh.context.close()
+        assert after.size == again.size
+        diff = ImageChops.difference(after, again).convert("L").point(lambda v: 255 if v > 40 else 0)
+        assert diff.histogram()[255] <= 0.005 * after.size[0] * after.size[1]
     finally:
         page.context.close()
