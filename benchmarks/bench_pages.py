@@ -35,24 +35,12 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.common import cpu_s, rss_mb, serve  # noqa: E402
+from benchmarks.common import rss_mb, serve, wait_idle  # noqa: E402
 from tests.browser import ARGS, CHROMIUM  # noqa: E402
 from tests.urlkeys import pages  # noqa: E402
 
 CHART = ".vega-embed canvas, .vega-embed svg"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-
-
-def wait_idle(pid: int, limit_s: float = 180.0, busy: float = 0.05) -> float:
-    """Wait until the server uses under `busy` of a core over a second (a closed session's live
-    sweep may still be running: it would load the next page's figures); the seconds waited."""
-    t0 = time.perf_counter()
-    while time.perf_counter() - t0 < limit_s:
-        c0 = cpu_s(pid)
-        time.sleep(1.0)
-        if cpu_s(pid) - c0 < busy:
-            break
-    return time.perf_counter() - t0
 
 
 def first_chart(browser, url: str) -> tuple[float, object]:

@@ -82,3 +82,15 @@ def cpu_s(pid: int) -> float:
         except OSError:
             pass
     return total
+
+
+def wait_idle(pid: int, limit_s: float = 180.0, busy: float = 0.05) -> float:
+    """Wait until the server uses under `busy` of a core over a second (a closed session's live
+    sweep may still be running: it would load the next page's figures); the seconds waited."""
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < limit_s:
+        c0 = cpu_s(pid)
+        time.sleep(1.0)
+        if cpu_s(pid) - c0 < busy:
+            break
+    return time.perf_counter() - t0
