@@ -8,6 +8,11 @@ as Streamlit's own conversion stores them, and drawn with `st.vega_lite_chart`.
 
     text = draw(chart, df, where=column, key="g_decay_chart")
 
+A chart given as `spec_cache.Lazy(builder, *args)` is built and converted only when the same builder
+and arguments (by content) have not been converted before in this process. Its screen-reader label
+is its title and axes, the same for any data, so a new value changes the spec's data only and the
+browser updates the drawn chart in place; the figures go to the caption or the Export menu.
+
 With `aspect=True` (and a key) a single or layered chart is drawn in a box whose height follows its
 width (`ASPECT_CSS`, written into each box: 6:5 unless its builder says otherwise, at most 66 % of the
 window's height) and
