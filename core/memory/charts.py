@@ -159,15 +159,6 @@ def _model_colours(names: list[str]) -> alt.Scale:
     return alt.Scale(domain=names, range=[series(ids[n]).colour if n in ids else INK for n in names])
 
 
-LEGEND_PAIR_CHARS = 14     # a label longer than this puts a bottom legend in one column: two such
-                           # columns are wider than a half-width chart at 1280 px and were cut off
-
-
-def _bottom_legend(labels) -> alt.Legend:
-    long = max((len(str(label)) for label in labels), default=0) > LEGEND_PAIR_CHARS
-    return alt.Legend(orient="bottom", columns=1 if long else 2)
-
-
 def sensitivity_chart(df: pd.DataFrame) -> alt.LayerChart:
     """Trace of the first token left in memory vs t (log scale), one line per model; the grey rule
     is 'as large as at t = 1' (no forgetting)."""
@@ -177,7 +168,8 @@ def sensitivity_chart(df: pd.DataFrame) -> alt.LayerChart:
         x=alt.X("t:Q", title="step t (only token 1 differs)"),
         y=alt.Y("trace:Q", title="difference left", scale=alt.Scale(type="log"),
                 axis=alt.Axis(format="~e")),
-        color=alt.Color("model:N", scale=_model_colours(models), title=None, legend=_bottom_legend(models)),
+        color=alt.Color("model:N", scale=_model_colours(models), title=None,
+                        legend=alt.Legend(orient="bottom", columns=2)),
         tooltip=["model", "t", alt.Tooltip("trace:Q", format=".2e")],
     )
     one = alt.Chart(pd.DataFrame({"level": [1.0]})).mark_rule(color="#6E7781", strokeWidth=2).encode(
@@ -193,7 +185,7 @@ def accuracy_chart(df: pd.DataFrame, chance: float, color: str = "model", title:
     """Probe accuracy vs distance k, one line per `color` group, with the chance level (grey rule)."""
     groups = list(dict.fromkeys(df[color]))
     enc = (alt.Color(f"{color}:N", scale=_model_colours([str(g) for g in groups]), title=None,
-                     legend=_bottom_legend(groups))
+                     legend=alt.Legend(orient="bottom", columns=2))
            if color == "model" else alt.Color(f"{color}:O", scale=alt.Scale(scheme="viridis"), title="N"))
     lines = alt.Chart(df).mark_line(strokeWidth=3, point=True).encode(
         x=alt.X("k:Q", title="k (steps back)"),
