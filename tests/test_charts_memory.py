@@ -80,6 +80,9 @@ def test_forgetting_charts_use_the_models_colours_and_grey_rules():
     scale = spec["layer"][0]["encoding"]["color"]["scale"]
     assert scale["range"] == [SERIES["tanh"].colour, SERIES["lstm"].colour, SERIES["attention"].colour]
     assert spec["title"]["subtitleFontSize"] >= 18 and len(spec["title"]["subtitle"]) == 1
+    assert spec["layer"][0]["encoding"]["color"]["legend"]["columns"] == 2     # talk mode's full width
+    narrow = charts.sensitivity_chart(sens, legend_columns=1).to_dict()           # the page's half width
+    assert narrow["layer"][0]["encoding"]["color"]["legend"]["columns"] == 1
     counted = charts.sensitivity_chart(sens.assign(sequences=7)).to_dict()
     assert counted["title"]["subtitle"][-1] == "mean of 7 sequences"      # the count read from the data
     acc = charts.accuracy_chart(sens.rename(columns={"t": "k", "trace": "accuracy"}), 0.1, title="probe").to_dict()

@@ -56,9 +56,10 @@ def forgetting(fs: ForgettingSetup) -> None:
     sens, dec = _forgetting(fs)
     a, b = st.columns(2)
     meta = fs.__dict__ | {"chance": dec.chance}
-    show_chart(Lazy(charts.sensitivity_chart, sens), sens, page=PAGE, name="sensitivity", key="m_sens", where=a,
-               settings=_settings(fs), snippet=snippets.memory_forgetting(fs, "sensitivity"), meta=meta)
-    show_chart(Lazy(charts.accuracy_chart, dec.accuracy, dec.chance, title=["Probe: which token was", "k steps back?"]),
+    show_chart(Lazy(charts.sensitivity_chart, sens, legend_columns=1), sens, page=PAGE, name="sensitivity",
+               key="m_sens", where=a, settings=_settings(fs), snippet=snippets.memory_forgetting(fs, "sensitivity"), meta=meta)
+    show_chart(Lazy(charts.accuracy_chart, dec.accuracy, dec.chance, title=["Probe: which token was", "k steps back?"],
+                    legend_columns=1),
                dec.accuracy, page=PAGE, name="probe", key="m_probe", where=b, settings=_settings(fs) | {"kmax": fs.kmax},
                snippet=snippets.memory_forgetting(fs, "probe"), meta=meta)
     layout.notice(notes.forgetting_notes(sens, dec, fs.kmax, fs.n_hidden))

@@ -159,9 +159,10 @@ def _model_colours(names: list[str]) -> alt.Scale:
     return alt.Scale(domain=names, range=[series(ids[n]).colour if n in ids else INK for n in names])
 
 
-def sensitivity_chart(df: pd.DataFrame) -> alt.LayerChart:
+def sensitivity_chart(df: pd.DataFrame, legend_columns: int = 2) -> alt.LayerChart:
     """Trace of the first token left in memory vs t (log scale), one line per model; the grey rule
-    is 'as large as at t = 1' (no forgetting)."""
+    is 'as large as at t = 1' (no forgetting). `legend_columns=1` for a half-width chart: two
+    columns of "attention (keeps every z)" run past it at 1280 px."""
     models = list(dict.fromkeys(df.model))
     floor = df.assign(trace=df.trace.clip(lower=1e-15))    # float64 round-off
     lines = alt.Chart(floor).mark_line(strokeWidth=3).encode(
@@ -169,7 +170,7 @@ def sensitivity_chart(df: pd.DataFrame) -> alt.LayerChart:
         y=alt.Y("trace:Q", title="difference left", scale=alt.Scale(type="log"),
                 axis=alt.Axis(format="~e")),
         color=alt.Color("model:N", scale=_model_colours(models), title=None,
-                        legend=alt.Legend(orient="bottom", columns=2)),
+                        legend=alt.Legend(orient="bottom", columns=legend_columns)),
         tooltip=["model", "t", alt.Tooltip("trace:Q", format=".2e")],
     )
     one = alt.Chart(pd.DataFrame({"level": [1.0]})).mark_rule(color="#6E7781", strokeWidth=2).encode(
@@ -181,11 +182,13 @@ def sensitivity_chart(df: pd.DataFrame) -> alt.LayerChart:
     return style(alt.layer(lines, one).properties(height=420, title=title))
 
 
-def accuracy_chart(df: pd.DataFrame, chance: float, color: str = "model", title: str = "") -> alt.LayerChart:
-    """Probe accuracy vs distance k, one line per `color` group, with the chance level (grey rule)."""
+def accuracy_chart(df: pd.DataFrame, chance: float, color: str = "model", title: str = "",
+                   legend_columns: int = 2) -> alt.LayerChart:
+    """Probe accuracy vs distance k, one line per `color` group, with the chance level (grey rule);
+    `legend_columns` as in `sensitivity_chart`."""
     groups = list(dict.fromkeys(df[color]))
     enc = (alt.Color(f"{color}:N", scale=_model_colours([str(g) for g in groups]), title=None,
-                     legend=alt.Legend(orient="bottom", columns=2))
+                     legend=alt.Legend(orient="bottom", columns=legend_columns))
            if color == "model" else alt.Color(f"{color}:O", scale=alt.Scale(scheme="viridis"), title="N"))
     lines = alt.Chart(df).mark_line(strokeWidth=3, point=True).encode(
         x=alt.X("k:Q", title="k (steps back)"),
