@@ -35,6 +35,6 @@ st.html("<style>[data-testid='stMainBlockContainer']{padding-top:3.5rem}</style>
 with RENDERS.uncounted() if warm.is_warm_up(st.context.headers) else contextlib.nullcontext(), RENDERS.drawing():
     if page.url_path not in TORCH_FREE:
         warmup.wait()
-    pending = sidebar.render()
+    pending = sidebar.render(defer_torch=page.url_path in TORCH_FREE)
     page.run()
 sidebar.finish(pending)            # a torch-free first view is on screen: now wait for torch, draw the device

@@ -7,6 +7,8 @@ once to draw the real device block (`finish`).
 """
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from core import config
@@ -28,11 +30,14 @@ def global_params(devices: tuple[str, ...]) -> list[Param]:
     ]
 
 
-def render() -> bool:
+def render(defer_torch: bool = False) -> bool:
     """Draw the sidebar; True when its device block is a placeholder (torch still loading).
 
-    The router then calls `finish` once the page is drawn."""
-    warmup.start()
+    `defer_torch`: the page paints without torch, so its import (which would halve this run's
+    share of the GIL) starts only in `finish`, once the page is drawn. The router calls `finish`
+    after the page."""
+    if not defer_torch:
+        warmup.start()
     if not warmup.ready() and "device" in st.query_params:
         warmup.wait()                       # a link that names a device: honour it, not a placeholder
     pending = not warmup.ready()
@@ -50,12 +55,15 @@ def render() -> bool:
 
 
 def finish(pending: bool) -> None:
-    """After the page is drawn: if the device block was a placeholder, wait for torch, then rerun once.
+    """After the page is drawn: if the device block was a placeholder, import torch (or wait for
+    its import), then rerun once.
 
     The page is on screen meanwhile. (An earlier version refreshed the placeholder from a
     `run_every` fragment that reran the app; with several first visitors at once, one of them
     now and then lost the seed box drawn after that fragment until the next rerun.)"""
     if pending:
+        if not warmup.started():
+            time.sleep(config.TORCH_GRACE_S)   # the viewer's browser paints this page's charts first
         warmup.wait()
         st.rerun()
 

@@ -1,11 +1,16 @@
 """Import torch in the background so pages that paint from shipped results never wait for it.
 
 `import torch` costs ~2 s on the 2-core host. The Overview and every first view
-that paints from shipped files need no torch; `start()` (called by serve.py's
-start-up hook and by the sidebar on every run, cheap after the first) imports
-`core.device` — and with it torch — on a daemon thread, once per process, and
-`ready()` says whether it has finished. Code that needs torch simply imports it:
-Python's import lock makes it wait for the thread.
+that paints from shipped files need no torch; `start()` imports `core.device` —
+and with it torch — on a daemon thread, once per process (cheap after the first
+call), `wait()` starts it if need be and waits, and `ready()` says whether it has
+finished. Code that needs torch simply imports it: Python's import lock makes it
+wait for the thread.
+
+Torch's import is Python code holding the GIL for most of its ~2 s, so a page run beside it
+takes about twice as long. A torch-free first view therefore does not start it: the sidebar
+starts it once that page is drawn (`ui.sidebar.finish`), and serve.py's warm-up waits for a
+quiet moment first (`ui.warm`).
 """
 from __future__ import annotations
 
@@ -30,8 +35,13 @@ def start() -> None:
     _thread()
 
 
+def started() -> bool:
+    return bool(_started)
+
+
 def ready() -> bool:
-    return not _thread().is_alive()
+    """Torch is imported (False while the import has not started or is still running)."""
+    return bool(_started) and not _started[0].is_alive()
 
 
 def wait() -> None:

@@ -24,6 +24,10 @@ WARM_LINKS: tuple[str, ...] = ("", "timing_lab", "gradients", "memory", "attenti
                                "scan", "head_to_head", "quiz", "talk")
 WARM_VISIT_LIMIT_S: float = 180.0     # one page's warm-up visit gives up after this long
 WARM_YIELD_S: float = 30.0            # before each page, wait (at most this long) while a viewer's page is drawn
+# Torch's import holds the GIL and a core for ~2 s: it starts only once no page has been drawn for
+# this long, so a torch-free first view (the Overview) and its browser's painting of its charts
+# (~1 s after the run, on two cores) do not share the CPU with it.
+TORCH_GRACE_S: float = 1.0
 
 # ---------------------------------------------------------------- converted charts (ui.spec_cache)
 # The Vega-Lite of charts already built once (same builder, same arguments), kept for every session
