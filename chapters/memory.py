@@ -34,7 +34,9 @@ def forgetting_setup() -> ForgettingSetup:
 def main_view() -> None:
     # The open section reads the same cell settings: when they changed, rerun the page at once,
     # before this fragment draws anything (its drawing would be thrown away).
-    if not ss.get("_m_full_run") and ss.get("_m_forget") not in (None, forgetting_setup()) and ss.m_sec != "seq2seq":
+    # (The forgetting section reads neither the cell chosen here nor, for most models, ρ or the gate bias.)
+    drawn = ss.get("_m_forget")
+    if not ss.get("_m_full_run") and drawn is not None and drawn != view.section_inputs(forgetting_setup(), ss.m_sec):
         st.rerun(scope="app")
     claim = st.empty()
     controls, chart = layout.main_columns()
@@ -96,7 +98,8 @@ def sections() -> None:
     if ss.m_sec != "seq2seq":
         slider(P["m_K"], "Largest distance $k$ for the probes")
     push_to_url(PARAMS)
-    fs = ss._m_forget = forgetting_setup()
+    fs = forgetting_setup()
+    ss._m_forget = view.section_inputs(fs, ss.m_sec)
     with layout.section(SECTIONS[ss.m_sec]):
         try:
             if ss.m_sec == "forgetting":

@@ -28,7 +28,8 @@ HEAVY = {  # links found by probing, beyond "every number at its maximum"
     "chapters/gradients.py": [{"g_T": "1000", "g_N": "256", "g_seeds": "1", "g_focus": "lstm"},
                               {"g_T": "1e9", "g_N": "1e9", "g_seeds": "1e9", "g_focus": "lstm", "g_wrt": "h"}],
     "chapters/attention_price.py": [{"p_T": "10000000", "p_H": "128", "p_L": "128", "p_B": "3"}],
-    "chapters/memory.py": [{"m_src": "synthetic", "m_T": "1e9", "m_N": "1e9", "m_cell": "lstm", "m_K": "1e9"}],
+    "chapters/memory.py": [{"m_src": "synthetic", "m_T": "1e9", "m_N": "1e9", "m_cell": "lstm", "m_K": "1e9"},
+                           {"m_N": "256"}],       # the largest N the forgetting probes run at (k at its default)
     "chapters/attention_maps.py": [{"a_T": "1e9", "a_H": "16", "a_peT": "1e9", "a_peD": "1e9"}],
 }
 

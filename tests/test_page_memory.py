@@ -138,7 +138,7 @@ def test_the_overview_shows_what_this_page_measured():
 
 
 def test_probes_past_the_budget_are_refused_and_the_main_view_still_draws():
-    at = run(m_N=256)
+    at = run(m_N=256, m_K=120)
     assert not at.exception
     errors = " ".join(e.value for e in at.error)
     assert "1 GiB" in errors and f"{GRADMEM_BUDGET.max_seconds:g} s" in errors

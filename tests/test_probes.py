@@ -126,3 +126,36 @@ def test_runs_on_one_thread_and_restores_the_count():
     finally:
         probes_module.cell_states = original
     assert seen == [1] and torch.get_num_threads() == before
+
+
+def test_the_four_parts_together_are_the_joint_computation():
+    """The page computes the section model by model; the oracle is probes' run of all four at once."""
+    from core.memory import forgetting
+    from core.memory.setup import ForgettingSetup
+
+    fs = ForgettingSetup(cell="gru", n_hidden=16, rho=1.1, forget_bias=2.0, input_scale=0.8, kmax=6, seed=3)
+    sens, dec = forgetting.combine([forgetting.run_part(p) for p in forgetting.parts_of(fs)])
+    joint_sens = sensitivity(16, 1.1, 2.0, 3, 100, 0.8)
+    joint_dec = decodability(16, 1.1, 2.0, 3, 6, 0.8)
+    pd.testing.assert_frame_equal(sens, joint_sens)
+    pd.testing.assert_frame_equal(dec.accuracy, joint_dec.accuracy)
+    assert dec.chance == joint_dec.chance
+
+
+def test_each_part_keys_only_the_settings_its_model_reads():
+    from core.memory import forgetting
+    from core.memory.setup import ForgettingSetup
+
+    base = forgetting.parts_of(ForgettingSetup(n_hidden=16, kmax=6))
+    other_cell = forgetting.parts_of(ForgettingSetup(cell="lstm", n_hidden=16, kmax=6))
+    assert other_cell == base                                   # the cell chosen in the main view: no part
+    bias = forgetting.parts_of(ForgettingSetup(n_hidden=16, kmax=6, forget_bias=3.0))
+    assert [a == b for a, b in zip(base, bias)] == [True, False, True, True]   # the LSTM alone
+    rho = forgetting.parts_of(ForgettingSetup(n_hidden=16, kmax=6, rho=1.2))
+    assert [a == b for a, b in zip(base, rho)] == [False, False, False, True]  # not attention
+    # and a part run with its defaults is the same as with the setting it does not read
+    lstm_free = forgetting.run_part(bias[0])
+    pd.testing.assert_frame_equal(lstm_free[0], forgetting.run_part(base[0])[0])
+    with_bias = sensitivity(16, float(bias[0].rho), 3.0, bias[0].seed, 100, float(bias[0].input_scale),
+                            kinds=("tanh",), attention=False)
+    pd.testing.assert_frame_equal(lstm_free[0], with_bias)

@@ -2,11 +2,15 @@
 with its export menu. The page script reads the controls and calls these."""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 import streamlit as st
 
 from core.config import MEMORY as L
 from core.memory import charts, notes
-from core.memory.setup import ForgettingSetup, TrajectorySetup, run_forgetting, run_sizes, run_trajectory
+from core.memory import forgetting as forget
+from core.memory.setup import ForgettingSetup, TrajectorySetup, check_forgetting, run_sizes, run_trajectory
 from core.memory.trajectories import Trajectory
 from core.story import snippets
 from ui import layout, measured
@@ -14,6 +18,9 @@ from ui.export import show_chart
 from ui.spec_cache import Lazy
 
 PAGE = "memory"
+_PART_ENTRIES = 64
+_lock = threading.Lock()
+_done: OrderedDict = OrderedDict()    # the forgetting parts computed in this process (mirrors _part's cache)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -21,14 +28,49 @@ def trajectory(setup: TrajectorySetup):
     return run_trajectory(setup)
 
 
-@st.cache_data(max_entries=16, show_spinner="Training linear probes on 2,000 random sequences…")
-def _forgetting(setup: ForgettingSetup):
-    return run_forgetting(setup)
+@st.cache_data(max_entries=_PART_ENTRIES, show_spinner=False)
+def _part(part: forget.ForgettingPart):
+    out = forget.run_part(part)
+    with _lock:
+        _done[part] = None
+        while len(_done) > _PART_ENTRIES:
+            _done.popitem(last=False)
+    return out
+
+
+def _forgetting(fs: ForgettingSetup):
+    """The section's four parts, each cached on its own inputs; while any is computed, a progress bar
+    with the estimated seconds left. Each part is a few seconds at most at the page's limits, and a
+    control moved meanwhile stops the run after the current part (Streamlit stops a run at its next
+    element), keeping the parts already done."""
+    check_forgetting(fs)
+    parts = forget.parts_of(fs)
+    with _lock:
+        todo = [p for p in parts if p not in _done]
+    if not todo:
+        return forget.combine([_part(p) for p in parts])
+    left = {p: forget.part_cost(p).seconds for p in todo}
+    bar, results = st.progress(0.0), []
+    for p in parts:
+        if p in left:
+            i = list(left).index(p)
+            rest = sum(list(left.values())[i:])
+            bar.progress(i / len(left), text=f"Probing {forget.NAMES[p.model]} on 2,000 random sequences "
+                         f"({i + 1} of {len(left)}, about {rest:.0f} s left, estimated)")
+        results.append(_part(p))
+    bar.empty()
+    return forget.combine(results)
 
 
 @st.cache_data(max_entries=16, show_spinner="Probing five state sizes…")
 def _sizes(setup: ForgettingSetup):
     return run_sizes(setup)
+
+
+def section_inputs(fs: ForgettingSetup, section: str):
+    """What the open section below the main view reads of its settings: the forgetting section's four
+    parts, the whole setup for the state-size sweep, nothing for seq2seq."""
+    return tuple(forget.parts_of(fs)) if section == "forgetting" else fs if section == "size" else None
 
 
 def _settings(s) -> dict:

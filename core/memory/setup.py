@@ -13,7 +13,7 @@ import numpy as np
 
 from core.bounds import Estimate
 from core.config import GRADMEM_BUDGET, MEMORY as L, MEMORY_TEXT, SEED, SEQ2SEQ, RequestBudget
-from core.memory import probes, tokens, trajectories
+from core.memory import forgetting, probes, tokens, trajectories
 
 STEP_S = 6e-4
 MAC_S = 5e-10
@@ -104,9 +104,8 @@ class ForgettingSetup:
 
 
 def forgetting_cost(s: ForgettingSetup) -> Estimate:
-    sens = _steps(KINDS, 2 * L.sens_seqs, L.sens_length.default, s.n_hidden)
-    dec = _steps(KINDS, L.probe_seqs.default, s.kmax + L.probe_positions, s.n_hidden)
-    return Estimate(max(sens.bytes, dec.bytes) * 2, sens.seconds + dec.seconds)
+    """Its four parts, one after another (core.memory.forgetting's model)."""
+    return forgetting.total_cost(s)
 
 
 def sizes_cost(s: ForgettingSetup) -> Estimate:
@@ -114,12 +113,17 @@ def sizes_cost(s: ForgettingSetup) -> Estimate:
     return Estimate(max(p.bytes for p in parts) * 2, sum(p.seconds for p in parts))
 
 
-def run_forgetting(s: ForgettingSetup, budget: RequestBudget = GRADMEM_BUDGET):
-    """(sensitivity frame, Decodability) for the tanh RNN, LSTM, GRU and attention."""
+def check_forgetting(s: ForgettingSetup, budget: RequestBudget = GRADMEM_BUDGET) -> Estimate:
+    """The whole section's estimate; BudgetError (naming the budget) when it does not fit."""
     cost = forgetting_cost(s)
     budget.check("The forgetting probes", cost, "A smaller N or a smaller largest k fits.")
-    sens = probes.sensitivity(s.n_hidden, s.rho, s.forget_bias, s.seed, L.sens_length.default, s.input_scale)
-    return sens, probes.decodability(s.n_hidden, s.rho, s.forget_bias, s.seed, s.kmax, s.input_scale)
+    return cost
+
+
+def run_forgetting(s: ForgettingSetup, budget: RequestBudget = GRADMEM_BUDGET):
+    """(sensitivity frame, Decodability) for the tanh RNN, LSTM, GRU and attention."""
+    check_forgetting(s, budget)
+    return forgetting.combine([forgetting.run_part(p) for p in forgetting.parts_of(s)])
 
 
 def run_sizes(s: ForgettingSetup, budget: RequestBudget = GRADMEM_BUDGET):
