@@ -1,6 +1,6 @@
 """A control change with the values already cached, in real headless Chromium at 1280×720.
 
-    python benchmarks/bench_control.py [--port 8681] [--reps 7] [--pages gradients,memory,scan,head_to_head]
+    python benchmarks/bench_control.py [--port 8681] [--reps 7] [--pages gradients,memory,scan,head_to_head] [--new]
 
 For each page: one visitor nudges the first slider of the main area one step right, then left,
 then right... (`--reps` steps), and each step is timed from the key press until the app is idle
@@ -8,7 +8,9 @@ again (the last "not running" state within 1.5 s, so a second run it asks for is
 with the server's CPU seconds over the same step. The first step computes its new value; from the
 second on, both values have been computed before, so what is left is the page's own cost of a
 rerun: its script, its charts' conversion, the transfer, and the browser's redraw. Printed: every
-step, and the median of steps 2 onwards. Loopback only; the load average is printed with each page.
+step, and the median of steps 2 onwards. `--new`: every step goes one further right, so each one
+computes a value not seen before (the median is then of every step). Loopback only; the load
+average is printed with each page.
 
 Goal (2-core CPU, idle): a control change redraws within 1 s.
 """
@@ -34,7 +36,7 @@ WATCH = """() => { window.__states = []; const app = document.querySelector('[da
     .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']}); }"""
 
 
-def steps(browser, url: str, reps: int, pid: int) -> tuple[str, list[tuple[float, float]]]:
+def steps(browser, url: str, reps: int, pid: int, new: bool = False) -> tuple[str, list[tuple[float, float]]]:
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     try:
         page.goto(url)
@@ -50,7 +52,7 @@ def steps(browser, url: str, reps: int, pid: int) -> tuple[str, list[tuple[float
             knob.focus()
             page.evaluate("window.__states = []")
             c0, t0 = cpu_s(pid), page.evaluate("performance.now()")
-            knob.press("ArrowLeft" if r % 2 else "ArrowRight")
+            knob.press("ArrowLeft" if r % 2 and not new else "ArrowRight")
             page.wait_for_timeout(400)
             page.wait_for_selector(IDLE, timeout=180_000)
             page.wait_for_timeout(1500)
@@ -66,6 +68,7 @@ def main() -> None:
     ap.add_argument("--port", type=int, default=8681)
     ap.add_argument("--reps", type=int, default=7)
     ap.add_argument("--pages", default="gradients,memory,scan,head_to_head")
+    ap.add_argument("--new", action="store_true", help="every step a value not computed before")
     a = ap.parse_args()
     server = serve(a.port)
     try:
@@ -75,9 +78,10 @@ def main() -> None:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             for path in a.pages.split(","):
                 wait_idle(server.pid)
-                label, out = steps(browser, f"http://127.0.0.1:{a.port}/{path}", a.reps, server.pid)
-                cached = out[1:] or out
-                print(f"{path:14s} {label[:34]:36s} median of steps 2–{len(out)}: "
+                label, out = steps(browser, f"http://127.0.0.1:{a.port}/{path}", a.reps, server.pid, a.new)
+                cached = out if a.new else out[1:] or out
+                span = f"all {len(out)} steps (new values)" if a.new else f"steps 2–{len(out)}"
+                print(f"{path:14s} {label[:34]:36s} median of {span}: "
                       f"{statistics.median(t for t, _ in cached):.2f} s, server CPU {statistics.median(c for _, c in cached):.2f} s"
                       f" | every step (s, CPU s): {', '.join(f'{t:.2f}/{c:.2f}' for t, c in out)}"
                       f" | load {os.getloadavg()[0]:.1f}", flush=True)

@@ -55,8 +55,8 @@ def _forgetting(fs: ForgettingSetup):
         if p in left:
             i = list(left).index(p)
             rest = sum(list(left.values())[i:])
-            bar.progress(i / len(left), text=f"Probing {forget.NAMES[p.model]} on 2,000 random sequences "
-                         f"({i + 1} of {len(left)}, about {rest:.0f} s left, estimated)")
+            bar.progress(i / len(left), text=f"Probing {forget.NAMES[p.model]} ({i + 1} of {len(left)}, "
+                         f"about {rest:.0f} s left, estimated)")
         results.append(_part(p))
     bar.empty()
     return forget.combine(results)
