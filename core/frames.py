@@ -1,10 +1,12 @@
-"""Matrices as tidy frames, and block means for matrices too big to draw cell by cell.
+"""Matrices as tidy frames, block means for matrices too big to draw cell by cell, and frames as
+JSON records at full precision.
 
 One home for the adapter every heatmap needs (the Annotated Transformer's `mtx2df`): a (R, C)
 matrix becomes one row per cell, ready for an Altair `mark_rect`. Shared floor: imports no chapter.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -64,3 +66,16 @@ def block_frame(matrix: np.ndarray, row_name: str, col_name: str, max_cells: int
     df.insert(1, f"{row_name}_to", np.minimum(df[row_name] + br, m.shape[0]) - 1)
     df.insert(3, f"{col_name}_to", np.minimum(df[col_name] + bc, m.shape[1]) - 1)
     return df, br, bc
+
+
+def _plain(value):
+    value = value.item() if isinstance(value, np.generic) else value
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
+def records(df: pd.DataFrame) -> list[dict]:
+    """The rows as JSON-ready dicts: numbers as Python's at full precision, NaN as None (null).
+
+    pandas' own `to_json` keeps 10 decimal places, not digits: a gradient norm of 7.84e-15 was
+    written as 0.0 and a 41.215043 µs median as 41.215 µs."""
+    return [{k: _plain(v) for k, v in row.items()} for row in df.to_dict(orient="records")]

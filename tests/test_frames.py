@@ -1,5 +1,6 @@
 """core.frames: the matrix → tidy frame adapter and block means, against plain numpy."""
 import numpy as np
+import pandas as pd
 import pytest
 
 from core.frames import block_frame, block_mean, matrix_frame
@@ -46,3 +47,19 @@ def test_block_frame_spans_cover_the_matrix():
     assert df.t.min() == 0 and df.t_to.max() == 6 and df.unit_to.max() == 9
     first = df.iloc[0]
     assert first.value == pytest.approx(m[:2, :3].mean())
+
+
+def test_records_keep_every_digit_and_write_nan_as_null():
+    """The oracle is the frame itself: JSON text from `records` parses back to the same floats."""
+    import json
+
+    from core.frames import records
+
+    df = pd.DataFrame({"norm": [7.84e-15, 4.12150434847032e-05, 1.0e300], "k": np.array([1, 2, 3], np.int64),
+                       "p": [np.nan, 0.5, 0.25], "name": ["a", "b", "c"]})
+    back = json.loads(json.dumps(records(df)))
+    assert [r["norm"] for r in back] == df["norm"].tolist()
+    assert [r["k"] for r in back] == [1, 2, 3] and [r["name"] for r in back] == ["a", "b", "c"]
+    assert back[0]["p"] is None and back[1]["p"] == 0.5
+    # what pandas' own encoder does to the same column (the bug this replaced)
+    assert json.loads(df.to_json(orient="records"))[0]["norm"] == 0.0

@@ -115,7 +115,10 @@ def test_result_file_round_trip():
     text = timing_io.to_json(df, timing.meta(spec, 1e12, "test CPU"))
     meta, back = timing_io.parse(text.encode())
     assert meta["threads"] == 1 and meta["device_name"] == "test CPU" and len(meta["loadavg"]) == 3
-    assert list(back["T"]) == list(df["T"]) and back["median_s"].tolist() == pytest.approx(df["median_s"].tolist())
+    assert list(back["T"]) == list(df["T"]) and back["median_s"].tolist() == df["median_s"].tolist()   # exact
+    tiny = df.assign(median_s=4.12150434847032e-05, p25_s=1.23456789012345e-09, p75_s=1.0e-3)
+    _, back = timing_io.parse(timing_io.to_json(tiny, timing.meta(spec, 1e12, "test CPU")).encode())
+    assert back["median_s"].tolist() == tiny["median_s"].tolist() and back["p25_s"].tolist() == tiny["p25_s"].tolist()
 
 
 @pytest.mark.parametrize("data, message", [

@@ -14,6 +14,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from core.frames import records
 from core.story import figures
 from ui import vega
 from ui.spec_cache import Lazy, built
@@ -53,7 +54,7 @@ def export_menu(chart: alt.TopLevelMixin | Lazy, data: pd.DataFrame | Callable[[
                            key=f"{key}_csv", on_click="ignore")
         if meta is not None:
             c4[0].download_button(
-                "JSON", lambda: json.dumps({"meta": meta, "rows": json.loads(frame().to_json(orient="records"))},
+                "JSON", lambda: json.dumps({"meta": meta, "rows": records(frame())},
                                            indent=1, default=str).encode(),
                 f"{stem}.json", "application/json", key=f"{key}_json", on_click="ignore")
         st.caption("Link to this view (every setting included):")

@@ -21,6 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from core.assets import PROSE
+from core.frames import records
 from core.renders import RENDERS
 from ui.safe import inert
 
@@ -105,7 +106,7 @@ def downloads(df: pd.DataFrame | Callable[[], pd.DataFrame], stem: str, key: str
         return frame().to_csv(index=False).encode()
 
     def as_json() -> bytes:
-        payload = {"meta": meta or {}, "rows": json.loads(frame().to_json(orient="records"))}
+        payload = {"meta": meta or {}, "rows": records(frame())}
         return json.dumps(payload, indent=1, default=str).encode()
 
     c1, c2 = st.columns(2)

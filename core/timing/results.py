@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.chart_style import label
+from core.frames import records
 from core.config import TIMING, TIMING_METHODS
 
 SCHEMA = "timing-result/1"
@@ -31,7 +32,7 @@ ROW_FIELDS = {"method": str, "T": int, "median_s": float, "p25_s": float, "p75_s
 
 
 def to_json(df: pd.DataFrame, meta: dict) -> str:
-    rows = json.loads(df.to_json(orient="records"))
+    rows = records(df)                         # full precision (pandas' to_json keeps 10 decimal places)
     return json.dumps({"schema": SCHEMA, "meta": meta, "rows": rows}, indent=1)
 
 
