@@ -47,19 +47,15 @@ def _forgetting(fs: ForgettingSetup):
     parts = forget.parts_of(fs)
     with _lock:
         todo = [p for p in parts if p not in _done]
-    if not todo:
-        return forget.combine([_part(p) for p in parts])
-    left = {p: forget.part_cost(p).seconds for p in todo}
-    bar, results = st.progress(0.0), []
-    for p in parts:
-        if p in left:
-            i = list(left).index(p)
-            rest = sum(list(left.values())[i:])
-            bar.progress(i / len(left), text=f"Probing {forget.NAMES[p.model]} ({i + 1} of {len(left)}, "
-                         f"about {rest:.0f} s left, estimated)")
-        results.append(_part(p))
-    bar.empty()
-    return forget.combine(results)
+    if todo:
+        seconds = [forget.part_cost(p).seconds for p in todo]
+        bar = st.progress(0.0)
+        for i, p in enumerate(todo):
+            bar.progress(i / len(todo), text=f"Probing {forget.NAMES[p.model]} ({i + 1} of {len(todo)}, "
+                         f"about {sum(seconds[i:]):.0f} s left, estimated)")
+            _part(p)
+        bar.empty()
+    return forget.combine([_part(p) for p in parts])       # every part now a cache hit
 
 
 @st.cache_data(max_entries=16, show_spinner="Probing five state sizes…")

@@ -36,7 +36,6 @@ MAC32_S = 1 / 12e9
 ONEHOT_S = 1.5e-8
 BASE_BYTES = 160 * 2**20
 ATTENTION_BYTES = 96 * 2**20   # the transformer layer's own buffers on top
-ATTENTION_SEQS = 500        # probes.decodability probes attention on at most this many sequences
 
 
 @dataclass(frozen=True)
@@ -76,24 +75,24 @@ def _unrolled(batch: int, length: int, n: int) -> int:
 def part_cost(p: ForgettingPart) -> Estimate:
     n, rows, length = p.n_hidden, ROWS[p.model], p.kmax + L.probe_positions
     sens_batch, sens_len = 2 * L.sens_seqs, L.sens_length.default
-    if p.model == "attention":
-        seqs, width, targets = min(L.probe_seqs.default, ATTENTION_SEQS), 4, min(p.kmax + 1, 11)
+    attention = p.model == "attention"
+    if attention:
+        seqs, width, targets = min(L.probe_seqs.default, probes.ATTENTION_SEQS), 4, min(p.kmax + 1, probes.ATTENTION_KS)
         steps = 0                                          # one batched layer, no recurrence
         sens_macs = sens_batch * sens_len * (rows * n * n + sens_len * n)
         dec_macs = seqs * length * (rows * n * n + length * n) + targets * seqs * L.probe_positions * length * n
-        onehot = (3 * seqs // 4) * L.probe_positions * L.probe_vocab * targets
     else:
         seqs, width, targets = L.probe_seqs.default, 1, p.kmax + 1
         steps = _unrolled(sens_batch, sens_len, n) + _unrolled(seqs, length, n)
         sens_macs = sens_batch * sens_len * rows * n * n
         dec_macs = seqs * length * rows * n * n
-        onehot = (3 * seqs // 4) * L.probe_positions * L.probe_vocab * targets
-    samples = (3 * seqs // 4) * L.probe_positions
+    samples = (3 * seqs // 4) * L.probe_positions          # the probes' training rows
+    onehot = samples * L.probe_vocab * targets
     ridge_macs = samples * (n + 1) ** 2 + samples * (n + 1) * targets * L.probe_vocab * 4 / 3
-    seconds = (FIRST_S * (2.0 if p.model == "attention" else 1.0) + steps * STEP_S.get(p.model, 0.0) + sens_macs * MAC64_S + (dec_macs + ridge_macs) * MAC32_S
-               + onehot * ONEHOT_S)
+    seconds = (FIRST_S * (2.0 if attention else 1.0) + steps * STEP_S.get(p.model, 0.0) + sens_macs * MAC64_S
+               + (dec_macs + ridge_macs) * MAC32_S + onehot * ONEHOT_S)
     states = max(sens_batch * sens_len * n * 8, seqs * length * n * 4 * width)
-    base = BASE_BYTES + (ATTENTION_BYTES if p.model == "attention" else 0)
+    base = BASE_BYTES + (ATTENTION_BYTES if attention else 0)
     return Estimate(base + 2 * states + 2 * onehot * 4, seconds)
 
 

@@ -33,6 +33,8 @@ MODEL_NAMES = {"tanh": "RNN (tanh)", "lstm": "LSTM", "gru": "GRU", "linear": "li
 ATTENTION = "attention (keeps every z)"
 LETTERS = tuple("abcdefghijklmnopqrstuvwxyz")
 _CHUNK_NUMBERS = 2_000_000      # floats per unrolled chunk (B·T·N), keeps memory flat
+ATTENTION_SEQS = 500            # decodability probes attention on at most this many sequences
+ATTENTION_KS = 11               # ... and at most this many distances k (its curve is flat)
 
 
 def random_inputs(n_seqs: int, length: int, vocab: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -172,9 +174,9 @@ def decodability(n: int, rho: float, forget_bias: float, seed: int, kmax: int = 
         acc = probe_accuracy(*_split(h, labels, n_train), v)
         rows.append(pd.DataFrame({"model": MODEL_NAMES[kind], "k": ks, "accuracy": acc}))
     if attention:
-        n_attn = min(n_seqs, 500)
+        n_attn = min(n_seqs, ATTENTION_SEQS)
         z = attention_states(n, seed, x[:n_attn])                                          # (B', T, d)
-        ks_attn = np.unique(np.linspace(0, kmax, min(kmax + 1, 11)).round().astype(int))
+        ks_attn = np.unique(np.linspace(0, kmax, min(kmax + 1, ATTENTION_KS)).round().astype(int))
         acc = [probe_accuracy(*_split(positional_read(z, positions, k), labels[:n_attn, :, k:k + 1],
                                       (3 * n_attn) // 4), v)[0]
                for k in ks_attn]
