@@ -7,7 +7,8 @@ are fewer), two of them on the timing lab starting a sweep at its default size. 
 from opening to the main chart (p50/p95, the six non-timing sessions and the two sweeps apart),
 to idle, exception elements, cross-session leakage (each session's seed comes from its own
 link, then one session changes its seed and no other session may show it), and the server's
-resident memory (server plus its child processes) sampled every 0.5 s.
+resident memory (server plus its child processes) sampled every 0.5 s, as RSS and as PSS (shared
+library pages, such as torch's mapped by the server and a measuring child, counted once).
 
 Soak: reruns of every page with varying controls (the first slider nudged left and right,
 the seed changed) — `--soak-reruns` per page, capped by `--max-soak-s` — then `--fresh` fresh
@@ -39,8 +40,8 @@ READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 SWEEP_BUTTON = re.compile(r"^(run|start)\b.*(sweep|timing|measure)", re.I)  # a sweep that waits for a click (not "Measure again")
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of `pid` and all its descendants, in MB."""
+def _tree(pid: int) -> list[int]:
+    """`pid` and all its descendants."""
     children: dict[int, list[int]] = {}
     for d in os.listdir("/proc"):
         if d.isdigit():
@@ -49,17 +50,33 @@ def tree_rss_mb(pid: int) -> float:
             except OSError:
                 continue
             children.setdefault(ppid, []).append(int(d))
-    total, todo = 0.0, [pid]
+    out, todo = [], [pid]
     while todo:
         p = todo.pop()
-        try:
-            for line in open(f"/proc/{p}/status"):
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) / 1024
-        except OSError:
-            pass
+        out.append(p)
         todo += children.get(p, [])
-    return total
+    return out
+
+
+def _field_mb(path: str, field: str) -> float:
+    try:
+        for line in open(path):
+            if line.startswith(field):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of `pid` and all its descendants, in MB (a page two of them share counts twice)."""
+    return sum(_field_mb(f"/proc/{p}/status", "VmRSS:") for p in _tree(pid))
+
+
+def tree_pss_mb(pid: int) -> float:
+    """Proportional set size of the same tree, in MB: each shared page split among its sharers, so
+    torch's libraries, mapped by the server and by a measuring child, count once."""
+    return sum(_field_mb(f"/proc/{p}/smaps_rollup", "Pss:") for p in _tree(pid))
 
 
 class Sampler(threading.Thread):
@@ -69,11 +86,11 @@ class Sampler(threading.Thread):
 
     def run(self):
         while not self.stop.is_set():
-            self.samples.append((time.time(), tree_rss_mb(self.pid)))
+            self.samples.append((time.time(), tree_rss_mb(self.pid), tree_pss_mb(self.pid)))
             self.stop.wait(0.5)
 
-    def peak(self, since: float = 0) -> float:
-        return max((m for t, m in self.samples if t >= since), default=float("nan"))
+    def peak(self, since: float = 0, pss: bool = False) -> float:
+        return max((s[2 if pss else 1] for s in self.samples if s[0] >= since), default=float("nan"))
 
 
 def pct(xs: list[float], q: float) -> float:
@@ -185,7 +202,8 @@ def report_load(res, plain, n, limit_s, sampler, began) -> None:
     print("  timing sweeps, time to idle with notes: "
           + ", ".join(f"{r['idle_s']:.1f} s" if r["idle_s"] else f"not done in {limit_s:.0f} s" for r in sweeps))
     print(f"  exception elements: {sum(r['exceptions'] for r in res)}")
-    print(f"  server RSS peak (with children): {sampler.peak(began):.0f} MB (goal < 1024 MB)")
+    print(f"  server RSS peak (with children): {sampler.peak(began):.0f} MB (goal < 1024 MB); "
+          f"PSS peak {sampler.peak(began, pss=True):.0f} MB (shared library pages counted once)")
 
 
 async def soak_phase(base: str, sampler: Sampler, reruns: int, fresh: int, max_s: float) -> None:
@@ -290,7 +308,7 @@ def main() -> None:
             asyncio.run(load_phase(base, sampler, a.sessions, a.limit_s))
         if not a.skip_soak:
             asyncio.run(soak_phase(base, sampler, a.soak_reruns, a.fresh, a.max_soak_s))
-        print(f"server RSS peak over the whole run: {sampler.peak():.0f} MB")
+        print(f"server RSS peak over the whole run: {sampler.peak():.0f} MB, PSS peak {sampler.peak(pss=True):.0f} MB")
     finally:
         sampler.stop.set()
         server.terminate()

@@ -9,11 +9,11 @@ import torch
 
 from core.gradients import notes
 from core.cells import CellSpec, _step, make_cell, unroll
-from core.gradients import charts
 from core.gradients.clipping import adding_batch, clipping_run
 from core.gradients.profile import (GradientSetup, attention_module, attention_norms, decay_factor, forget_arithmetic,
-                            gradient_profile, horizon, inputs, last_output, recurrent_norms, summary)
-from core.gradients.jacobians import jacobian_view, phase_diagram, step_jacobians
+                            float32_check, gradient_profile, horizon, inputs, last_output, model_setup,
+                            recurrent_norms, summary)
+from core.gradients.jacobians import jacobian_view, phase_diagram, phase_key, step_jacobians, view_key
 
 SMALL = GradientSetup(T=12, n_hidden=6, n_seeds=3, rho=0.8, forget_bias=1.0, seed=4)
 
@@ -136,6 +136,50 @@ def test_profile_is_tidy_and_seeded_and_the_band_brackets_the_median():
     q = gradient_profile(replace(SMALL, models=("tanh", "lstm", "attention")))
     assert p.curves.equals(q.curves)
     assert p.forget["measured"].iloc[0] == 1.0 and p.forget["measured"].is_monotonic_decreasing
+
+
+def test_profile_built_model_by_model_equals_each_model_measured_on_the_full_settings():
+    setup = replace(SMALL, models=("tanh", "lstm", "gru", "attention", "transformer"), rho=1.1, init="gaussian",
+                    forget_bias=2.0, input_scale=0.7)
+    p = gradient_profile(setup)
+    for m in ("tanh", "lstm", "gru"):                               # oracle: the model's own backward pass
+        gh, gx, _ = recurrent_norms(m, setup)
+        mine = p.curves[p.curves["model"] == m]
+        for wrt, norms in (("h", gh), ("x", gx)):
+            got = mine[mine["wrt"] == wrt].sort_values(["seed", "distance"])["norm"].to_numpy()
+            np.testing.assert_array_equal(got, norms.reshape(-1))
+    for m in ("attention", "transformer"):
+        got = p.curves[p.curves["model"] == m].sort_values(["seed", "distance"])["norm"].to_numpy()
+        np.testing.assert_array_equal(got, attention_norms(m, setup).reshape(-1))
+    f32 = float32_check("tanh", setup)                              # the first recurrent model, first seed
+    row = p.float32.iloc[0]
+    assert row["model"] == "tanh" and row["norm_zero_at"] == f32["norm_zero_at"]
+    if f32["norm_zero_at"] is not None:
+        assert row["float64_there"] == recurrent_norms("tanh", setup)[0][0, f32["norm_zero_at"]]
+
+
+def test_each_model_is_keyed_on_the_settings_it_reads_only():
+    other = replace(SMALL, rho=1.7, init="gaussian", forget_bias=3.0)
+    for m in ("attention", "transformer"):                          # no W_hh: ρ, its init and the gate bias unread
+        assert model_setup(other, m) == model_setup(SMALL, m)
+        np.testing.assert_array_equal(attention_norms(m, other), attention_norms(m, SMALL))
+    for m in ("tanh", "gru"):                                       # the forget-gate bias is the LSTM's alone
+        assert model_setup(replace(SMALL, forget_bias=3.0), m) == model_setup(SMALL, m)
+        np.testing.assert_array_equal(recurrent_norms(m, replace(SMALL, forget_bias=3.0))[0],
+                                      recurrent_norms(m, SMALL)[0])
+        assert model_setup(replace(SMALL, rho=1.7), m) != model_setup(SMALL, m)
+    assert model_setup(replace(SMALL, forget_bias=3.0), "lstm") != model_setup(SMALL, "lstm")
+    assert all(model_setup(other, m).models == (m,) for m in ("tanh", "attention"))
+
+
+@pytest.mark.parametrize("kind", ["tanh", "lstm"])
+def test_jacobian_and_phase_views_equal_their_runs_on_the_reduced_keys(kind):
+    setup = replace(SMALL, models=("relu", "attention"), rho=1.2, n_seeds=3, forget_bias=2.0)
+    pd.testing.assert_frame_equal(jacobian_view(view_key(setup, kind), kind).frame, jacobian_view(setup, kind).frame)
+    pd.testing.assert_frame_equal(phase_diagram(phase_key(setup, kind), kind), phase_diagram(setup, kind))
+    assert phase_key(replace(setup, rho=0.5), kind) == phase_key(setup, kind)
+    assert view_key(replace(setup, rho=0.5), kind) != view_key(setup, kind)
+    assert (phase_key(replace(setup, forget_bias=0.0), kind) == phase_key(setup, kind)) is (kind != "lstm")
 
 
 def test_refusals_name_the_limit():

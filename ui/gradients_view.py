@@ -8,8 +8,9 @@ import streamlit as st
 from core.config import GRADIENT_MODELS
 from core.gradients import charts, notes
 from core.gradients.clipping import BASELINE_LOSS, clipping_run
-from core.gradients.jacobians import bounded_jacobian_view, phase_diagram
-from core.gradients.profile import GradientSetup, forget_arithmetic, gradient_profile, label
+from core.gradients.jacobians import bounded_jacobian_view, phase_diagram, phase_key, view_key
+from core.gradients.profile import (GradientSetup, float32_part, forget_arithmetic, gradient_profile, label,
+                                    model_norms)
 from core.story import snippets
 from ui import layout
 from ui.export import show_chart
@@ -19,9 +20,21 @@ from ui.spec_cache import Lazy
 PAGE = "gradients"
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _model(one: GradientSetup):
+    return model_norms(one)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _float32(one: GradientSetup):
+    return float32_part(one)
+
+
 @st.cache_data(max_entries=16, show_spinner="Measuring gradients through time…")
 def profile(setup: GradientSetup):
-    return gradient_profile(setup)
+    """Every model's curves, each cached on the settings that model reads (a ρ change leaves
+    attention's, a forget-bias change all but the LSTM's, where they were)."""
+    return gradient_profile(setup, part=_model, check32=_float32)
 
 
 @st.cache_data(max_entries=16, show_spinner="Building every step's Jacobian…")
@@ -67,7 +80,7 @@ def summary_table(table: pd.DataFrame, wrt: str, k: int, T: int) -> None:
 
 
 def jacobian(setup: GradientSetup, kind: str) -> None:
-    view = _jacobians(setup, kind)
+    view = _jacobians(view_key(setup, kind), kind)          # a seeds or models change keeps it
     for chart, name in zip(Lazy.parts(charts.jacobian_product, 2, view.frame, view.kind), ("product", "step_norms")):
         show_chart(chart, view.frame, page=PAGE, name=f"jacobian_{name}", key=f"g_jac_{name}",
                    settings=settings(setup, cell=view.kind), snippet=snippets.jacobian_product(setup, kind),
@@ -87,7 +100,7 @@ def forget(setup: GradientSetup) -> None:
 
 
 def phase(setup: GradientSetup, kind: str) -> None:
-    grid = _phase(setup, kind)
+    grid = _phase(phase_key(setup, kind), kind)            # a ρ change keeps the grid: it sweeps ρ itself
     show_chart(Lazy(charts.phase, grid, setup.rho, kind), grid, page=PAGE, name="phase", key="g_phase",
                settings=settings(setup, cell=kind), snippet=snippets.phase(setup, kind), meta=setup.__dict__)
     layout.notice([s for s in [notes.phase(grid, kind)] if s])

@@ -20,7 +20,17 @@ from core.cells import CellWeights, make_cell, stack_cells, unroll
 from core.config import GRADIENT_RECURRENT, GRADIENTS as LIM, GRADMEM_BUDGET, RequestBudget
 from core.device import one_thread
 from core.gradients import estimate
-from core.gradients.profile import GradientSetup, inputs
+from core.gradients.profile import GradientSetup, inputs, model_setup
+
+
+def view_key(setup: GradientSetup, kind: str) -> GradientSetup:
+    """What `jacobian_view` reads for `kind`: that cell's settings and its first seed only."""
+    return replace(model_setup(setup, kind), n_seeds=1)
+
+
+def phase_key(setup: GradientSetup, kind: str) -> GradientSetup:
+    """What `phase_diagram` reads for `kind`: as `view_key`, but not ρ (it sweeps its own grid)."""
+    return replace(view_key(setup, kind), rho=GradientSetup().rho)
 
 
 def _d(a: torch.Tensor, m: torch.Tensor) -> torch.Tensor:

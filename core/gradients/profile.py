@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -221,31 +222,72 @@ def _tidy(model: str, wrt: str, norms: np.ndarray, seed0: int) -> pd.DataFrame:
                          "distance": np.tile(np.arange(t), s), "norm": norms.reshape(-1)})
 
 
-def gradient_profile(setup: GradientSetup, budget: RequestBudget | None = GRADMEM_BUDGET) -> GradientProfile:
-    """Measure every model in `setup.models` (see GradientProfile for the layout).
+def model_setup(setup: GradientSetup, model: str) -> GradientSetup:
+    """The settings `model` reads, every other one at its default: that model's cache key.
 
-    Refused before anything runs (BudgetError) when its estimate passes `budget`."""
+    Attention reads neither ρ nor the initialisation of W_hh (it has no W_hh), and only the
+    LSTM reads the forget-gate bias, so a ρ change recomputes the five recurrent models and
+    leaves attention's curves cached; a forget-bias change recomputes the LSTM alone."""
+    base, recurrent = GradientSetup(), model in GRADIENT_RECURRENT
+    return replace(setup, models=(model,), rho=setup.rho if recurrent else base.rho,
+                   init=setup.init if recurrent else base.init,
+                   forget_bias=setup.forget_bias if model == "lstm" else base.forget_bias)
+
+
+@dataclass(frozen=True)
+class ModelNorms:
+    """One model's share of a GradientProfile: its tidy curves and (LSTM) its forget gates by distance."""
+
+    curves: pd.DataFrame
+    forget: np.ndarray
+
+
+def model_norms(one: GradientSetup) -> ModelNorms:
+    """The curves of the single model in `one.models` (build `one` with `model_setup`)."""
+    (m,) = one.models
+    with one_thread():
+        if m not in GRADIENT_RECURRENT:
+            return ModelNorms(_tidy(m, "x", attention_norms(m, one), one.seed), np.empty(0))
+        gh, gx, f = recurrent_norms(m, one)
+    return ModelNorms(pd.concat([_tidy(m, "h", gh, one.seed), _tidy(m, "x", gx, one.seed)], ignore_index=True), f)
+
+
+def float32_part(one: GradientSetup) -> dict[str, str | int | None]:
+    """`float32_check` for the single recurrent model in `one.models` (its first seed)."""
+    with one_thread():
+        return float32_check(one.models[0], replace(one, n_seeds=1))
+
+
+def check_profile(setup: GradientSetup, budget: RequestBudget | None = GRADMEM_BUDGET) -> None:
+    """Refuse `setup` before anything runs: a value past its limit, or (BudgetError) an estimate past `budget`."""
     setup.check()
     if budget is not None:
         est = estimate.profile(setup.models, setup.T, setup.n_hidden, setup.n_seeds)
         budget.check("Measuring these gradients", est,
                      "Fewer seeds or models, a shorter T or a smaller N fit.")
-    frames, forget, checks = [], np.empty(0), []
-    with one_thread():
-        for m in setup.models:
-            if m in GRADIENT_RECURRENT:
-                gh, gx, f = recurrent_norms(m, setup)
-                frames += [_tidy(m, "h", gh, setup.seed), _tidy(m, "x", gx, setup.seed)]
-                forget = f if m == "lstm" else forget
-                if not checks:                                          # the first cell only: it costs a run
-                    check = float32_check(m, setup)
-                    at = check["norm_zero_at"]
-                    checks.append({**check, "float64_there": None if at is None else float(gh[0, at])})
-            else:
-                frames.append(_tidy(m, "x", attention_norms(m, setup), setup.seed))
-    curves = pd.concat(frames, ignore_index=True)
+
+
+def gradient_profile(setup: GradientSetup, budget: RequestBudget | None = GRADMEM_BUDGET, *,
+                     part: Callable[[GradientSetup], ModelNorms] = model_norms,
+                     check32: Callable[[GradientSetup], dict] = float32_part) -> GradientProfile:
+    """Measure every model in `setup.models` (see GradientProfile for the layout), model by model.
+
+    Refused before anything runs (BudgetError) when its estimate passes `budget`. `part` and
+    `check32` compute one model's curves and the float32 rerun from that model's own settings
+    (`model_setup`); the page passes cached versions of them."""
+    check_profile(setup, budget)
+    parts = {m: part(model_setup(setup, m)) for m in setup.models}
+    checks = []
+    first = next((m for m in setup.models if m in GRADIENT_RECURRENT), None)
+    if first is not None:                                               # the first cell only: it costs a run
+        check = check32(replace(model_setup(setup, first), n_seeds=1))
+        at, c = check["norm_zero_at"], parts[first].curves
+        there = c[(c["wrt"] == "h") & (c["seed"] == setup.seed) & (c["distance"] == at)]["norm"]
+        checks.append({**check, "float64_there": None if at is None else float(there.iloc[0])})
+    curves = pd.concat([p.curves for p in parts.values()], ignore_index=True)
     band = (curves.groupby(["model", "wrt", "distance"], sort=False)["norm"]
             .agg(lo="min", median="median", hi="max").reset_index())
+    forget = parts["lstm"].forget if "lstm" in parts else np.empty(0)
     fdf = pd.DataFrame(columns=["distance", "measured"])
     if forget.size:
         # Direct cell-state path: ∂c_T/∂c_{T-d} = diag(f_T ⋯ f_{T-d+1}); d = 0 is the empty product.
