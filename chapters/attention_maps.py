@@ -36,7 +36,7 @@ layout.header("Attention maps", "attention")
 messages = sync_from_url(MAIN + MAP + STEP + DEMO + ORDER)
 if not ss.a_in.strip():
     _new_task()
-claim_slot, message_slot = st.empty(), st.container()
+claim_slot, message_slot = layout.ClaimSlot("attention_maps"), st.container()
 controls, chart = layout.main_columns(1.0, 1.9)
 with controls:
     st.selectbox("Task", A.task.options, key="a_task", on_change=_new_task)

@@ -38,7 +38,7 @@ def main_chart() -> None:
     # before this fragment draws anything (a second, thrown-away drawing cost ~0.3 s per change).
     if not ss.get("_g_full_run") and ss.get("_g_setup") != current_setup() and ss.g_sec in ON_SETUP:
         st.rerun(scope="app")
-    claim = st.empty()
+    claim = layout.ClaimSlot("gradients")
     controls, chart = layout.main_columns()
     with controls:
         st.multiselect("Models", GRADIENT_MODELS, key="g_cells", format_func=label)
@@ -57,13 +57,15 @@ def main_chart() -> None:
     models = chosen_models()
     setup = ss._g_setup = current_setup()
     if not models:
+        claim.clear()
         chart.info("Choose at least one model.")
         return
     k, wrt = ss.g_thr, ss.g_wrt
-    with chart, layout.section("The gradient profile"):
+    with chart, layout.section("The gradient profile", on_error=claim.clear):
         try:
             profile = view.profile(setup)
         except ValueError as err:
+            claim.clear()
             return view.refused(err)
         table = summary(profile, k)
         band = profile.band[profile.band["wrt"] == wrt]

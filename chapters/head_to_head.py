@@ -15,7 +15,7 @@ steps = h.shipped_steps(meta)
 ss = st.session_state
 layout.header("Head to head", "head_to_head")
 messages = sync_from_url(list(h.P.values()))
-claim_slot = st.empty()
+claim_slot = layout.ClaimSlot("head_to_head")
 show_messages(messages)
 ss["_h2h_task_drawn"] = ss.h_task
 with layout.section("The experiment"):

@@ -38,7 +38,7 @@ def main_view() -> None:
     drawn = ss.get("_m_forget")
     if not ss.get("_m_full_run") and drawn is not None and drawn != view.section_inputs(forgetting_setup(), ss.m_sec):
         st.rerun(scope="app")
-    claim = st.empty()
+    claim = layout.ClaimSlot("memory")
     controls, chart = layout.main_columns()
     with controls:
         st.radio("Input", L.source.options, key="m_src", horizontal=True,
@@ -66,10 +66,11 @@ def main_view() -> None:
                             cell=ss.m_cell, n_hidden=ss.m_N, rho=float(ss.m_rho), forget_bias=float(ss.m_fb),
                             input_scale=float(ss.m_in), lag=ss.m_k, seed=sidebar.seed())
     push_to_url(PARAMS)
-    with chart, layout.section("The trajectory"):
+    with chart, layout.section("The trajectory", on_error=claim.clear):
         try:
             tr, cut = view.trajectory(setup)
         except ValueError as err:
+            claim.clear()
             st.error(inert(err, 300), icon=":material/block:")
             return
         steps = len(tr.labels)

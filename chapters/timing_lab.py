@@ -37,7 +37,7 @@ ss = st.session_state
 
 layout.header("The sequential bottleneck, timed")
 messages = sync_from_url(list(P.values()))
-claim_slot = st.empty()
+claim_slot = layout.ClaimSlot("timing_lab")
 controls, chart_col = layout.main_columns(1, 2.7)
 with controls:
     st.multiselect("Methods", TIMING_METHODS, key="t_methods", format_func=LABELS.get)
@@ -85,9 +85,7 @@ with chart_col:
         status_slot.caption(notes.live_status(live, plan.estimate))
 
 shown = view.shown(live, spec, ref_meta, ref_df, info.name if info else None)
-with claim_slot.container():
-    layout.claim(shown.claim)
-    st.caption(shown.caption)
+layout.claim(shown.claim, claim_slot, shown.caption)
 layout.notice(shown.notices)
 for row, text in shown.overview.items():
     measured.record(row, text)

@@ -1,6 +1,7 @@
 """The memory page through AppTest: the first screen, typed text, bad text, tampered links, a sequence
 of interactions that keeps its settings, the sections and the seq2seq digits."""
 import json
+import re
 
 import pytest
 
@@ -163,3 +164,18 @@ def test_seq2seq_section_renders_and_refuses_a_bad_sequence():
     assert any("between 1 and 30" in e.value for e in at.error)
     at = run(m_sec="seq2seq", m2_seq="1 2 x 3", **SMALL)
     assert any("outside digits, spaces and commas removed" in w.value for w in at.warning)
+
+
+def test_the_probes_status_line_stays_in_place_whether_computed_or_cached():
+    """One progress element above the forgetting charts on every run (full once done), so the
+    charts below do not move when a run computes nothing."""
+    def status(at):
+        (bar,) = at.get("progress")
+        return bar.proto.value, bar.proto.text
+
+    at = run(m_rho=0.83, **SMALL)                                   # a ρ no other test uses: computed now
+    value, text = status(at)
+    assert value == 100 and re.fullmatch(r"All 4 models probed \([1-4] models? computed now, in \d+\.\d s\)", text)
+    assert len(charts(at)) == 3
+    at.run()
+    assert status(at) == (100, "All 4 models probed (from this server's cache)") and len(charts(at)) == 3

@@ -110,13 +110,16 @@ def experiment_block(ctrl, chart, below) -> None:
     task, D, kinds, n = ss.h_task, int(ss.h_D), list(ss.h_models or []), int(ss.h_steps)
     push_to_url(list(P.values()))
     here = task_runs(task)
-    main_slot = chart.empty()
+    live_go = go and len(kinds) >= 2
+    # A container keeps the last run's chart (faded) until this run's replaces it; an empty slot,
+    # needed only to redraw a live race in place, would blank it for the chart's build time.
+    main_slot = chart.empty() if live_go else chart.container()
     sample, answer = tasks.example(task, D)
     chart.caption(f"One stream at D = {D}: `{sample}` → answer `{answer}` · chance {tasks.chance():.1%}")
     with below:
         st.radio("Training curves against", L.curve_x.options, key="h_x", horizontal=True,
                  format_func={"step": "training steps", "seconds": "training seconds"}.get)
-        curve_slot = st.empty()
+        curve_slot = st.empty() if live_go else st.container()
     x = ss.h_x
     ship_curves = curves[(curves.task == task) & (curves.distance == D) & curves.model.isin(kinds)] if len(curves) else curves
 
@@ -141,7 +144,6 @@ def experiment_block(ctrl, chart, below) -> None:
         show_chart(side, ship_curves, page="head_to_head", name="curves", key="h_curves", where=curve_slot,
                    settings={"task": task, "D": D, "x": x}, snippet=snippets.h2h_curves(task, D, kinds))
 
-    live_go = go and len(kinds) >= 2
     draw(export=not live_go)
     if live_go:
         try:

@@ -56,9 +56,45 @@ def intro(prose_name: str, label: str = "About this chapter") -> None:
         st.markdown(prose(prose_name))
 
 
-def claim(sentence: str, slot=None) -> None:
+def claim(sentence: str, slot: "ClaimSlot | None" = None, caption: str | None = None) -> None:
     """The chapter's claim as measured, one sentence written by the caller from the numbers."""
-    (slot or st).markdown(f"#### {sentence}")
+    if slot is not None:
+        return slot.write(sentence, caption)
+    st.markdown(f"#### {sentence}")
+    if caption:
+        st.caption(caption)
+
+
+class ClaimSlot:
+    """The claim's place above the main chart, filled once the numbers are known.
+
+    An empty placeholder would collapse on every rerun until the claim is written (measured on the
+    memory page: the whole page jumped 87 px up, then back, at each control change), so the slot
+    starts with the sentence this page showed last in this session and keeps it until `write`
+    replaces it; `clear` empties it where a run ends without a claim (a refusal)."""
+
+    def __init__(self, page: str):
+        self.key, self._slot = f"_claim_{page}", st.empty()
+        self._shown = st.session_state.get(self.key)
+        if self._shown:
+            self._draw(*self._shown)
+
+    def _draw(self, sentence: str, caption: str | None) -> None:
+        with self._slot.container():
+            st.markdown(f"#### {sentence}")
+            if caption:
+                st.caption(caption)
+
+    def write(self, sentence: str, caption: str | None = None) -> None:
+        st.session_state[self.key] = (sentence, caption)
+        if (sentence, caption) != self._shown:                  # the same text: nothing to send
+            self._draw(sentence, caption)
+            self._shown = (sentence, caption)
+
+    def clear(self) -> None:
+        st.session_state.pop(self.key, None)
+        self._slot.empty()
+        self._shown = None
 
 
 def main_columns(controls: float = 1.0, chart: float = 3.0):
@@ -67,15 +103,19 @@ def main_columns(controls: float = 1.0, chart: float = 3.0):
 
 
 @contextlib.contextmanager
-def section(what: str, hint: str = "Try smaller settings or reset this section's controls."):
+def section(what: str, hint: str = "Try smaller settings or reset this section's controls.",
+            on_error: Callable[[], None] | None = None):
     """Run one section; any exception becomes a message and the rest of the page still renders.
 
-    Streamlit's own stop/rerun signals are BaseExceptions and pass through untouched.
+    Streamlit's own stop/rerun signals are BaseExceptions and pass through untouched. `on_error`
+    runs first on a failure (e.g. `ClaimSlot.clear`: no claim stands above a failed chart).
     """
     try:
         yield
     except Exception as err:  # noqa: BLE001 - the boundary is the point
         log.exception("section %s failed", what)
+        if on_error:
+            on_error()
         st.error(f"{what} could not be computed: {inert(err, 200)}. {hint}", icon=":material/error:")
 
 

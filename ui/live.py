@@ -87,7 +87,7 @@ def refine(spec, reference: pd.DataFrame | None, chart: Callable[[pd.DataFrame],
     With `key`, the chart's height follows its width (one box, redrawn in place)."""
     ref = None if reference is None else reference.assign(source=SHIPPED)
     box = vega.Box(key) if key else None
-    slot = box.slot if box else st.empty()
+    slot = None if box else st.empty()                  # a box makes its own slot at the first draw
 
     def both(rows: list[dict]) -> pd.DataFrame:
         parts = [f for f in (ref, pd.DataFrame(rows)) if f is not None and len(f)]

@@ -3,6 +3,7 @@ with its export menu. The page script reads the controls and calls these."""
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 
 import streamlit as st
@@ -47,14 +48,18 @@ def _forgetting(fs: ForgettingSetup):
     parts = forget.parts_of(fs)
     with _lock:
         todo = [p for p in parts if p not in _done]
+    # One status line always (a bar while parts compute, full once they are done), so the charts
+    # below keep their place whether or not this run computes anything.
+    bar = st.progress(0.0 if todo else 1.0, text=f"All {len(parts)} models probed (from this server's cache)")
     if todo:
-        seconds = [forget.part_cost(p).seconds for p in todo]
-        bar = st.progress(0.0)
+        seconds, t0 = [forget.part_cost(p).seconds for p in todo], time.perf_counter()
         for i, p in enumerate(todo):
             bar.progress(i / len(todo), text=f"Probing {forget.NAMES[p.model]} ({i + 1} of {len(todo)}, "
                          f"about {sum(seconds[i:]):.0f} s left, estimated)")
             _part(p)
-        bar.empty()
+        done = f"{len(todo)} model{'' if len(todo) == 1 else 's'}"
+        bar.progress(1.0, text=f"All {len(parts)} models probed ({done} computed now, in "
+                               f"{time.perf_counter() - t0:.1f} s)")
     return forget.combine([_part(p) for p in parts])       # every part now a cache hit
 
 

@@ -82,9 +82,23 @@ class Box:
     once per run, then `draw(..., box=b)` as often as the chart changes."""
 
     def __init__(self, key: str, where=None):
-        self.key = key
-        container = (where or st).container(key=ASPECT + key)
-        self.css, self.slot = container.empty(), container.empty()
+        self.key, self._parts = key, None
+        self._container = (where or st).container(key=ASPECT + key)
+
+    def _made(self):
+        # Made at the first draw, not here: until then the container keeps the last run's chart (faded),
+        # where empty placeholders would blank it while a live sweep waits for its first point.
+        if self._parts is None:
+            self._parts = self._container.empty(), self._container.empty()
+        return self._parts
+
+    @property
+    def css(self):
+        return self._made()[0]
+
+    @property
+    def slot(self):
+        return self._made()[1]
 
     def fill(self, spec: dict) -> bool:
         """Let `spec` take the box's height (its own height, plus the frame, as the floor)."""
