@@ -76,7 +76,7 @@ pending = plan.request is not None and (live is None or not live.finished())
 if pending:
     q.stop_button(tl.KEY, where=controls, on_stop=tl.mark_stopped)
 with chart_col:
-    chart_slot, status_slot = vega.Redraw("t_main_live", st.empty()), st.empty()
+    chart_slot, status_slot = vega.Redraw("t_main_live", within=st.container()), st.empty()
     # the reference (and live points) at once; the export menu once nothing is left to measure
     tl.main_chart(chart_slot, live, ref_df, ref_label, spec, export=not pending)
     if plan.request and live is None:

@@ -17,7 +17,7 @@ SAMPLE = """() => { window.__tops = []; window.__stop = false;
   requestAnimationFrame(frame); }""" % CHART.replace('"', '\\"')
 
 CASES = [("memory", "Hidden units"), ("head_to_head", "Training steps"), ("attention_price", "Width"),
-         ("gradients", "Spectral radius")]
+         ("gradients", "Spectral radius"), ("scan", "Width D")]
 
 
 @pytest.mark.parametrize("path, label", CASES, ids=[c[0] for c in CASES])

@@ -87,3 +87,17 @@ def test_a_link_past_the_budget_is_refused_with_both_limits_named():
     assert "per\\-request budget" in errors or "per-request budget" in errors
     assert f"{GRADMEM_BUDGET.max_seconds:g} s" in errors and "1 GiB" in errors
     assert at.title[0].value == "Vanishing gradients"    # the rest of the page still renders
+
+
+def test_the_claim_follows_the_models_and_goes_when_no_model_is_chosen():
+    """The claim's slot keeps the last sentence only until the run writes its own: a new ρ gives a new
+    sentence, no model gives none (a stale claim must not stand over 'Choose at least one model')."""
+    at = run_page(**LIGHT)
+    first = claim(at)
+    at.slider(key="g_rho").set_value(1.2).run()
+    assert not at.exception and claim(at) != first and "ρ = 1.2" in claim(at)
+    at.multiselect(key="g_cells").set_value([]).run()
+    assert not at.exception and not any(m.value.startswith("#### ") for m in at.markdown)
+    assert any("Choose at least one model." in i.value for i in at.info)
+    at.multiselect(key="g_cells").set_value(["tanh"]).run()
+    assert "ρ = 1.2" in claim(at)

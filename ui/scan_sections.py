@@ -65,16 +65,16 @@ def three_ways(device: str, seed: int) -> None:
         slider(BY_KEY["s_D"], "Width D")
         st.caption(f"B = {L.batch}, a_t uniform in [{L.a_lo.default:g}, 1), b_t and h₀ random; float32, one thread.")
     T, D = ss.s_T, ss.s_D
-    slot = main.empty()
+    redraw = vega.Redraw("s_three_first", within=main.container())   # the last chart stays until the first draw
     first = Lazy(charts.timings, ref_df, None, list(compare.METHODS), THREE_TITLE)
     if _live_key(T, D, seed) not in ss:                  # to be timed now: the reference meanwhile,
-        vega.Redraw("s_three_first", slot).draw(first)  # replaced in place by show_chart's below
+        redraw.draw(first)                               # replaced in place by show_chart's below
     try:
         rates = compare.calibrate()
         est = compare.check(T, D, rates)
     except ValueError as e:
         if ref_df is not None:
-            show_chart(first, ref_df, page="scan", name="three_ways_reference", key="s_three", where=slot,
+            show_chart(first, ref_df, page="scan", name="three_ways_reference", key="s_three", where=redraw.slot,
                        snippet=snippets.scan_shipped("THREE_WAYS"), aspect=True)
         st.error(f"Not measured live: {e}.", icon=":material/block:")
         return
@@ -82,7 +82,7 @@ def three_ways(device: str, seed: int) -> None:
         live = live_three_ways(T, D, seed, rates)
     live_df = live.table.assign(T=T)
     show_chart(Lazy(charts.timings, ref_df, live_df, list(compare.METHODS), THREE_TITLE), live_df, page="scan",
-               name="three_ways", key="s_three", where=slot, settings={"T": T, "D": D},
+               name="three_ways", key="s_three", where=redraw.slot, settings={"T": T, "D": D},
                snippet=snippets.scan_three_ways(T, D, seed), meta={"T": T, "D": D, "B": L.batch, "threads": 1},
                aspect=True)
     main.caption(f"Dashed: the shipped reference ({ref_meta.get('device', 'none')}, one thread, "

@@ -81,15 +81,18 @@ class Box:
     """A box whose height follows its width, for a chart redrawn in place (a live sweep): create it
     once per run, then `draw(..., box=b)` as often as the chart changes."""
 
-    def __init__(self, key: str, where=None):
-        self.key, self._parts = key, None
+    def __init__(self, key: str, where=None, once: bool = False):
+        self.key, self._parts, self._once = key, None, once
         self._container = (where or st).container(key=ASPECT + key)
 
     def _made(self):
         # Made at the first draw, not here: until then the container keeps the last run's chart (faded),
-        # where empty placeholders would blank it while a live sweep waits for its first point.
+        # where empty placeholders would blank it while a live sweep waits for its first point. A box
+        # drawn `once` per run writes its style and chart straight into the container (each replaces
+        # the last run's in one message): an empty slot first could show a frame without the chart.
         if self._parts is None:
-            self._parts = self._container.empty(), self._container.empty()
+            self._parts = ((self._container, self._container) if self._once
+                           else (self._container.empty(), self._container.empty()))
         return self._parts
 
     @property
@@ -116,10 +119,19 @@ class Redraw:
     """A chart redrawn in place during one run (a live sweep or race) in `slot`: its box is made at
     the first draw (a keyed box can be made once per run) and reused after. The final chart, with its
     export menu, then replaces it through `show_chart(..., where=redraw.slot, aspect=True)`, whose own
-    box has another key and the same height rule, so nothing jumps."""
+    box has another key and the same height rule, so nothing jumps.
 
-    def __init__(self, key: str, slot):
-        self.key, self.slot, self._box = key, slot, None
+    `within=` a container instead of a slot: the slot is made in it at the first draw, so until then
+    the container keeps the last run's chart (faded) where an empty slot would blank it."""
+
+    def __init__(self, key: str, slot=None, *, within=None):
+        self.key, self._slot, self._within, self._box = key, slot, within, None
+
+    @property
+    def slot(self):
+        if self._slot is None:
+            self._slot = self._within.empty()
+        return self._slot
 
     def draw(self, chart: alt.TopLevelMixin) -> None:
         if self._box is None:
@@ -161,7 +173,7 @@ def draw(chart: alt.TopLevelMixin | Lazy, data: pd.DataFrame | None = None, *, w
     a `box`, its height follows its width."""
     spec, text = converted(chart, data, describe)
     if box is None and aspect and key and width == "stretch" and follows_width(spec):
-        box = Box(key, where)
+        box = Box(key, where, once=True)
     if box is not None and width == "stretch" and box.fill(spec):
         box.slot.vega_lite_chart(spec=spec, width=width, height="stretch", key=key)
     else:
