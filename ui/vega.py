@@ -122,10 +122,17 @@ class Redraw:
     box has another key and the same height rule, so nothing jumps.
 
     `within=` a container instead of a slot: the slot is made in it at the first draw, so until then
-    the container keeps the last run's chart (faded) where an empty slot would blank it."""
+    the container keeps the last run's chart (faded) where an empty slot would blank it.
+
+    A draw of the same `Lazy` chart (by content) as the last one sends nothing: a sweep reports
+    after every round of every point, while its chart changes once per point. Each resend was a
+    full chart message for the browser to parse and redraw (on a projector laptop, beside the very
+    timings being measured)."""
 
     def __init__(self, key: str, slot=None, *, within=None):
         self.key, self._slot, self._within, self._box = key, slot, within, None
+        self._last: str | None = None
+        self.sent = 0                            # chart messages sent (a test reads it)
 
     @property
     def slot(self):
@@ -133,10 +140,14 @@ class Redraw:
             self._slot = self._within.empty()
         return self._slot
 
-    def draw(self, chart: alt.TopLevelMixin) -> None:
+    def draw(self, chart: alt.TopLevelMixin | Lazy) -> None:
+        key = chart.key if isinstance(chart, Lazy) else None
+        if key is not None and key == self._last:
+            return
         if self._box is None:
             self._box = Box(self.key, where=self.slot)
         draw(chart, box=self._box, describe=False)
+        self._last, self.sent = key, self.sent + 1
 
 
 def converted(chart: alt.TopLevelMixin | Lazy, data: pd.DataFrame | None, describe: bool = True) -> tuple[dict, str]:
