@@ -38,6 +38,18 @@ def _malloc_trim() -> Callable[[], object] | None:
 
 
 TRIM = _malloc_trim()
+M_ARENA_MAX = -8                   # glibc's mallopt parameter
+
+
+def limit_arenas(n: int) -> bool:
+    """At most `n` glibc heaps for this process's threads from now on (glibc's default is 8 per
+    core, a new one for each new thread up to that); False where the C library has no `mallopt`."""
+    try:
+        mallopt = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    return mallopt(M_ARENA_MAX, n) == 1
 
 
 def full_collection() -> None:

@@ -84,3 +84,52 @@ def test_glibc_trim_is_found_on_linux():
     if not sys.platform.startswith("linux"):
         pytest.skip("malloc_trim is glibc's")
     assert idle_gc.TRIM is not None and idle_gc.TRIM() in (0, 1)
+
+
+ARENA_CHILD = r'''
+import ctypes, ctypes.util, sys, tempfile, threading
+sys.path.insert(0, sys.argv[2])
+from core.idle_gc import limit_arenas
+if sys.argv[1] != "default":
+    assert limit_arenas(int(sys.argv[1]))
+libc = ctypes.CDLL(ctypes.util.find_library("c"))
+libc.malloc.restype, libc.malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
+libc.free.argtypes = [ctypes.c_void_p]
+start = threading.Barrier(6)
+def work():                       # six threads allocating at once (a foreign call releases the GIL)
+    start.wait()
+    for p in [libc.malloc(4096) for _ in range(1000)]:
+        libc.free(p)
+threads = [threading.Thread(target=work) for _ in range(6)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+libc.fopen.restype, libc.fopen.argtypes = ctypes.c_void_p, [ctypes.c_char_p, ctypes.c_char_p]
+libc.malloc_info.argtypes, libc.fclose.argtypes = [ctypes.c_int, ctypes.c_void_p], [ctypes.c_void_p]
+path = tempfile.mktemp()
+f = libc.fopen(path.encode(), b"w")
+libc.malloc_info(0, f)
+libc.fclose(f)
+print(open(path).read().count("<heap nr="))
+'''
+
+
+def test_the_server_keeps_the_configured_number_of_heaps_for_all_its_threads():
+    """Oracle: glibc's own malloc_info, in fresh processes: six threads get six heaps of their own
+    beside the main one by default, and share `MALLOC_ARENAS` once limited (serve.py sets it)."""
+    import subprocess
+    import sys
+
+    import pytest
+
+    from core.config import app as cfg
+    if not sys.platform.startswith("linux"):
+        pytest.skip("mallopt's M_ARENA_MAX is glibc's")
+    root = str(Path(__file__).resolve().parent.parent)
+
+    def heaps(limit: str) -> int:
+        return int(subprocess.run([sys.executable, "-c", ARENA_CHILD, limit, root], capture_output=True,
+                                  text=True, check=True, timeout=60).stdout)
+
+    assert heaps("default") == 7
+    assert heaps(str(cfg.MALLOC_ARENAS)) == cfg.MALLOC_ARENAS
+    assert "limit_arenas(cfg.MALLOC_ARENAS)" in (Path(root) / "serve.py").read_text()

@@ -28,6 +28,10 @@ WARM_YIELD_S: float = 30.0            # before each page, wait (at most this lon
 # this long, so a torch-free first view (the Overview) and its browser's painting of its charts
 # (~1 s after the run, on two cores) do not share the CPU with it.
 TORCH_GRACE_S: float = 1.0
+# glibc gives every new thread its own heap (arena), up to 8 per core; Streamlit runs each session's
+# script in its own thread, so eight viewers' page runs left eight heaps of freed pages. The server
+# (serve.py) keeps this many, shared by all its threads (bench_load: see the README).
+MALLOC_ARENAS: int = 2
 
 # ---------------------------------------------------------------- converted charts (ui.spec_cache)
 # The Vega-Lite of charts already built once (same builder, same arguments), kept for every session
