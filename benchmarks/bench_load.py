@@ -1,6 +1,6 @@
 """Load and soak on one local server, in real headless Chromium (issue 10). Loopback only; stops itself.
 
-    nice -n 10 python benchmarks/bench_load.py [--port 8661] [--soak-reruns 200] [--fresh 60]
+    nice -n 10 python benchmarks/bench_load.py [--port 8661] [--soak-reruns 200] [--fresh 60] [--after S] [--floor]
 
 Load: 8 sessions open at the same moment, each on a different page (pages repeat when there
 are fewer), two of them on the timing lab starting a sweep at its default size. Printed: time
@@ -9,6 +9,11 @@ to idle, exception elements, cross-session leakage (each session's seed comes fr
 link, then one session changes its seed and no other session may show it), and the server's
 resident memory (server plus its child processes) sampled every 0.5 s, as RSS and as PSS (shared
 library pages, such as torch's mapped by the server and a measuring child, counted once).
+
+`--after S` opens the sessions S seconds after the server answers (the start-up warm-up visits
+every page first), not at once. `--floor` runs the load phase against Streamlit's own floor
+(benchmarks/floor_app.py: a title and one chart, no sweeps), so its times can be read against
+what eight browsers on this host take before the app does anything.
 
 Soak: reruns of every page with varying controls (the first slider nudged left and right,
 the seed changed) — `--soak-reruns` per page, capped by `--max-soak-s` — then `--fresh` fresh
@@ -73,6 +78,22 @@ def tree_rss_mb(pid: int) -> float:
     return sum(_field_mb(f"/proc/{p}/status", "VmRSS:") for p in _tree(pid))
 
 
+def tree_cpu_s(pid: int, skip: int | None = None) -> float:
+    """CPU seconds (user + system) used so far by `pid` and its descendants, leaving out the
+    subtree of `skip` (the benchmark's own tree without the server's: its Chromium)."""
+    tick, leave = os.sysconf("SC_CLK_TCK"), set(_tree(skip)) if skip else set()
+    total = 0.0
+    for p in _tree(pid):
+        if p in leave:
+            continue
+        try:
+            f = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()
+            total += (int(f[11]) + int(f[12])) / tick
+        except OSError:
+            pass
+    return total
+
+
 def tree_pss_mb(pid: int) -> float:
     """Proportional set size of the same tree, in MB: each shared page split among its sharers, so
     torch's libraries, mapped by the server and by a measuring child, count once."""
@@ -105,7 +126,7 @@ async def chart_seen(page) -> bool:
         .some(e => e.getBoundingClientRect().height > 40)""")
 
 
-async def session(browser, url: str, is_sweep: bool, t0: asyncio.Event, limit_s: float) -> dict:
+async def session(browser, url: str, is_sweep: bool, t0: asyncio.Event, limit_s: float, charted=None) -> dict:
     ctx = await browser.new_context(viewport={"width": 1280, "height": 720})
     page = await ctx.new_page()
     await t0.wait()
@@ -116,6 +137,8 @@ async def session(browser, url: str, is_sweep: bool, t0: asyncio.Event, limit_s:
     while time.perf_counter() - start < limit_s:
         if out["chart_s"] is None and await chart_seen(page):
             out["chart_s"] = time.perf_counter() - start
+            if charted is not None and not is_sweep:
+                charted()
         if is_sweep and not clicked:
             btn = page.get_by_role("button", name=SWEEP_BUTTON)
             if await btn.count():
@@ -136,7 +159,7 @@ async def seed_of(page) -> str | None:
     return await box.first.input_value() if await box.count() else None
 
 
-async def load_phase(base: str, sampler: Sampler, n: int, limit_s: float) -> None:
+async def load_phase(base: str, sampler: Sampler, n: int, limit_s: float, floor: bool = False) -> None:
     from playwright.async_api import async_playwright
 
     ps = pages()
@@ -144,7 +167,9 @@ async def load_phase(base: str, sampler: Sampler, n: int, limit_s: float) -> Non
     others = [p for p in ps if p is not timing]
     plan = []
     for i in range(n):
-        if timing is not None and i < 2:
+        if floor:
+            plan.append((None, False))
+        elif timing is not None and i < 2:
             plan.append((timing, True))
         else:
             plan.append((others[(i - 2) % len(others)], False))
@@ -152,15 +177,32 @@ async def load_phase(base: str, sampler: Sampler, n: int, limit_s: float) -> Non
         browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         t0 = asyncio.Event()
         began = time.time()
-        tasks = [asyncio.create_task(session(browser, f"{base}/{pg.url_path}?seed={101 + i}", sweep, t0, limit_s))
+        cpu: dict[str, float] = {}
+        left = [sum(not sweep for _, sweep in plan)]
+
+        def charted():       # the CPU used by the time the last non-timing session shows its chart
+            left[0] -= 1
+            if left[0] == 0:
+                cpu["server"] = tree_cpu_s(sampler.pid) - cpu["server"]
+                cpu["browser"] = tree_cpu_s(os.getpid(), skip=sampler.pid) - cpu["browser"]
+                cpu["wall"] = time.time() - cpu["wall"]
+
+        tasks = [asyncio.create_task(session(browser, f"{base}/{pg.url_path if pg else ''}?seed={101 + i}", sweep,
+                                             t0, limit_s, charted))
                  for i, (pg, sweep) in enumerate(plan)]
         await asyncio.sleep(1)
+        cpu.update(server=tree_cpu_s(sampler.pid), browser=tree_cpu_s(os.getpid(), skip=sampler.pid), wall=time.time())
         t0.set()
         res = await asyncio.gather(*tasks)
         plain = [r["chart_s"] for r in res if not r["sweep"] and r["chart_s"] is not None]
         report_load(res, plain, n, limit_s, sampler, began)
+        if "wall" in cpu and left[0] == 0:
+            print(f"  CPU used from the opening to the last non-timing chart ({cpu['wall']:.1f} s, "
+                  f"{os.cpu_count()} cores): server {cpu['server']:.1f} s (with its children), "
+                  f"Chromium and this benchmark {cpu['browser']:.1f} s")
         try:
-            await leakage(res, limit_s)
+            if not floor:
+                await leakage(res, limit_s)
         except Exception as e:  # noqa: BLE001 - a slow session must not hide the figures above
             print(f"  leakage check not completed: {type(e).__name__}: {str(e)[:120]}")
         for r in res:
@@ -281,11 +323,13 @@ def main() -> None:
     ap.add_argument("--max-soak-s", type=float, default=900)
     ap.add_argument("--skip-soak", action="store_true")
     ap.add_argument("--skip-load", action="store_true", help="the soak alone (after the start-up warm-up)")
+    ap.add_argument("--after", type=float, default=0, help="seconds after the server answers before the load phase")
+    ap.add_argument("--floor", action="store_true", help="the load phase on Streamlit's floor app, no soak")
     a = ap.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
     base = f"http://127.0.0.1:{a.port}"
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(a.port),
+        [sys.executable, "-m", "streamlit", "run", "benchmarks/floor_app.py" if a.floor else "serve.py", "--server.port", str(a.port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
          "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -305,8 +349,9 @@ def main() -> None:
         if a.skip_load:
             time.sleep(45)       # the start-up warm-up visits every page first (serve.py)
         else:
-            asyncio.run(load_phase(base, sampler, a.sessions, a.limit_s))
-        if not a.skip_soak:
+            time.sleep(a.after)
+            asyncio.run(load_phase(base, sampler, a.sessions, a.limit_s, a.floor))
+        if not (a.skip_soak or a.floor):
             asyncio.run(soak_phase(base, sampler, a.soak_reruns, a.fresh, a.max_soak_s))
         print(f"server RSS peak over the whole run: {sampler.peak():.0f} MB, PSS peak {sampler.peak(pss=True):.0f} MB")
     finally:
