@@ -11,17 +11,20 @@ from tests.browser import CHART, assert_no_exception, open_page, wait_for_app
 SAMPLE = """() => { window.__tops = []; window.__stop = false;
   const frame = () => {
     const els = [...document.querySelectorAll("%s")].filter(e => e.getBoundingClientRect().height > 40);
-    window.__tops.push(els.length ? Math.round(els[0].getBoundingClientRect().top + window.scrollY) : null);
+    window.__tops.push(els.map(e => Math.round(e.getBoundingClientRect().top + window.scrollY)));
     if (!window.__stop) requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame); }""" % CHART.replace('"', '\\"')
 
-CASES = [("memory", "Hidden units"), ("head_to_head", "Training steps"), ("attention_price", "Width"),
-         ("gradients", "Spectral radius"), ("scan", "Width D")]
+# The last field: every chart below stays in place too (the scan page's float32 error chart moved
+# 59 px up and back while the reference stood in without its export row). On the price page the
+# reference's caption goes once measured, and the memory page's lower charts settle by 2 px.
+CASES = [("memory", "Hidden units", False), ("head_to_head", "Training steps", True),
+         ("attention_price", "Width", False), ("gradients", "Spectral radius", True), ("scan", "Width D", True)]
 
 
-@pytest.mark.parametrize("path, label", CASES, ids=[c[0] for c in CASES])
-def test_a_slider_step_keeps_the_main_chart_in_place(server, browser, path, label):
+@pytest.mark.parametrize("path, label, below", CASES, ids=[c[0] for c in CASES])
+def test_a_slider_step_keeps_the_main_chart_in_place(server, browser, path, label, below):
     page = open_page(browser, f"{server}/{path}", 1280, 720, timeout_ms=180_000)
     try:
         page.wait_for_selector(CHART, timeout=60_000)
@@ -40,8 +43,11 @@ def test_a_slider_step_keeps_the_main_chart_in_place(server, browser, path, labe
         assert_no_exception(page)
         assert len(tops) > 10, tops
         before = tops[0]
-        assert before is not None and before < 720, tops[:5]          # on the first screen
-        moved = sorted({t for t in tops if t != before}, key=str)
-        assert not moved, f"the main chart left its place at {before}px: {moved} ({len(tops)} frames)"
+        assert before and before[0] < 720, tops[:5]                   # on the first screen
+        firsts = sorted({t[0] if t else None for t in tops if not t or t[0] != before[0]}, key=str)
+        assert not firsts, f"the main chart left its place at {before[0]}px: {firsts} ({len(tops)} frames)"
+        if below:
+            moved = [t for t in tops if t[:len(before)] != before]
+            assert not moved, f"a chart below moved from {before}: {moved[:3]} ({len(moved)} of {len(tops)} frames)"
     finally:
         page.context.close()
