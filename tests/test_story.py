@@ -60,9 +60,17 @@ def test_every_scene_draws_from_shipped_data_in_talk_type(shipped, slug):
     assert "nan" not in sentence.lower().split()
 
 
-def _close(a, b) -> bool:
+# Float32 round-off against the float64 loop: its last digits follow the host's vector maths
+# (Heinsen's log-space scan read 5.2e-6 on the host that shipped it, 4.4e-6 on another 2-core Xeon,
+# every run). Same order of magnitude, and below float32's 2⁻²³ ≈ 1.2e-7 times 100.
+ROUND_OFF = {"tree_rel", "loop_rel", "heinsen_rel"}
+
+
+def _close(a, b, key: str = "") -> bool:
+    if key in ROUND_OFF:
+        return 0 < a < 1.2e-5 and 0 < b < 1.2e-5 and 1 / 3 <= a / b <= 3
     if isinstance(a, dict):
-        return all(_close(a[k], b.get(k)) for k in a)
+        return all(_close(a[k], b.get(k), k) for k in a)
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-12)
     return a == b
