@@ -27,14 +27,20 @@ QUIET_S = 2.0
 POLL_S = 0.5
 
 
-def _malloc_trim() -> Callable[[], object] | None:
-    """glibc's `malloc_trim(0)`, or None where the C library has none (musl, macOS)."""
+def _libc(name: str, argtypes: list) -> Callable[..., int] | None:
+    """The C library's function `name` (returning an int), or None where it has none (musl, macOS)."""
     try:
-        trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        fn = getattr(ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6"), name)
     except (OSError, AttributeError):
         return None
-    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
-    return lambda: trim(0)
+    fn.argtypes, fn.restype = argtypes, ctypes.c_int
+    return fn
+
+
+def _malloc_trim() -> Callable[[], object] | None:
+    """glibc's `malloc_trim(0)`, or None where the C library has none."""
+    trim = _libc("malloc_trim", [ctypes.c_size_t])
+    return None if trim is None else (lambda: trim(0))
 
 
 TRIM = _malloc_trim()
@@ -44,12 +50,8 @@ M_ARENA_MAX = -8                   # glibc's mallopt parameter
 def limit_arenas(n: int) -> bool:
     """At most `n` glibc heaps for this process's threads from now on (glibc's default is 8 per
     core, a new one for each new thread up to that); False where the C library has no `mallopt`."""
-    try:
-        mallopt = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
-    except (OSError, AttributeError):
-        return False
-    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
-    return mallopt(M_ARENA_MAX, n) == 1
+    mallopt = _libc("mallopt", [ctypes.c_int, ctypes.c_int])
+    return mallopt is not None and mallopt(M_ARENA_MAX, n) == 1
 
 
 def full_collection() -> None:

@@ -1,8 +1,13 @@
 """The idle collector: a full collection once the pages are quiet, never during a run or a measurement."""
+import subprocess
+import sys
 import threading
 import tomllib
 from pathlib import Path
 
+import pytest
+
+from core.config import app as cfg
 from core.idle_gc import IdleCollector
 from core.renders import Renders
 
@@ -76,10 +81,6 @@ def test_a_full_collection_collects_every_generation_then_trims_the_heap(monkeyp
 
 
 def test_glibc_trim_is_found_on_linux():
-    import sys
-
-    import pytest
-
     from core import idle_gc
     if not sys.platform.startswith("linux"):
         pytest.skip("malloc_trim is glibc's")
@@ -116,12 +117,6 @@ print(open(path).read().count("<heap nr="))
 def test_the_server_keeps_the_configured_number_of_heaps_for_all_its_threads():
     """Oracle: glibc's own malloc_info, in fresh processes: six threads get six heaps of their own
     beside the main one by default, and share `MALLOC_ARENAS` once limited (serve.py sets it)."""
-    import subprocess
-    import sys
-
-    import pytest
-
-    from core.config import app as cfg
     if not sys.platform.startswith("linux"):
         pytest.skip("mallopt's M_ARENA_MAX is glibc's")
     root = str(Path(__file__).resolve().parent.parent)
