@@ -176,6 +176,61 @@ def test_run_queued_waits_its_turn_then_runs_every_chunk():
     assert at.button(key="demo_stop").label == "Stop measuring"
 
 
+
+def _throttle_script():
+    import time
+
+    import streamlit as st
+
+    from core.config import app as cfg
+    from ui import queue as q
+
+    class Bar:                                   # records what run_queued draws into its bar
+        def __init__(self):
+            self.texts = []
+
+        def progress(self, value, text=""):
+            if value:                            # the first call makes the bar; later ones redraw it
+                self.texts.append(text)
+            return self
+
+        def empty(self):
+            pass
+
+    def work(n):
+        for i in range(n):
+            time.sleep(0.02)
+            yield i
+
+    bar = Bar()
+    t0 = time.monotonic()
+    out = q.run_queued("thr", "Demo", 2.0, work(40), on_item=lambda i: f"chunk {i}", where=bar, settle_s=0.05)
+    spent = time.monotonic() - t0
+    limited = q.run_queued("lim", "Demo", 2.0, work(40), where=Bar(), time_limit_s=0.1)
+    st.write(f"items={len(out.items)} redraws={len(bar.texts)} first={bar.texts[0]!r} spent={spent:.2f} "
+             f"every={cfg.PROGRESS_EVERY_S} limited={limited.status.replace(' ', '_')}:{len(limited.items)}")
+
+
+def test_the_progress_bar_is_redrawn_at_most_every_half_second_then_settles():
+    """40 chunks of 20 ms: every chunk runs and the time limit is checked after each, but the bar is
+    redrawn once per `PROGRESS_EVERY_S` (a redraw per chunk spoiled the timings it reported), each
+    redraw followed by the settle pause."""
+    import re
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_throttle_script, default_timeout=30).run()
+    assert not at.exception
+    got = dict(re.findall(r"(\w+)=('[^']*'|\S+)", at.markdown[0].value))
+    assert got["items"] == "40" and float(got["every"]) == 0.5
+    redraws, spent = int(got["redraws"]), float(got["spent"])
+    assert 1 <= redraws <= spent / 0.5 + 1                       # 40 without the throttle
+    assert spent >= 40 * 0.02 + redraws * 0.05                    # every redraw settled
+    assert got["first"].startswith("'Demo: chunk 0")              # the first chunk is shown at once
+    status, n = got["limited"].split(":")
+    assert status == "time_limit" and 4 <= int(n) < 40          # checked per chunk, not per redraw
+
+
 # -- polite turns: a holder waits (bounded) for other viewers' pages to be drawn
 from core.renders import Renders  # noqa: E402
 

@@ -31,6 +31,7 @@ from typing import Any, Callable, Iterable
 
 import streamlit as st
 
+from core.config import app as cfg
 from core.queue import QUEUE, Cancelled, Ticket
 
 _TICKET = "_queue_ticket_{}"
@@ -87,8 +88,12 @@ def wait_text(ticket: Ticket) -> str:
 
 def run_queued(key: str, label: str, estimate_s: float, work: Iterable,
                on_item: Callable[[Any], str | None] | None = None, *, where: Any = st,
-               time_limit_s: float | None = None) -> Outcome:
-    """Run `work` in queued turns with a progress bar in `where`; returns what it produced."""
+               time_limit_s: float | None = None, settle_s: float = 0.0) -> Outcome:
+    """Run `work` in queued turns with a progress bar in `where`; returns what it produced.
+
+    The bar is redrawn at most every `cfg.PROGRESS_EVERY_S`; after each redraw the run pauses
+    `settle_s` (a timing measurement: `cfg.TIMING_SETTLE_S`), so the browser is not redrawing the
+    page while the next chunk is timed."""
     old: Ticket | None = st.session_state.get(_TICKET.format(key))
     if old is not None:
         old.cancel()       # a newer request of this session replaces an older one
@@ -99,6 +104,7 @@ def run_queued(key: str, label: str, estimate_s: float, work: Iterable,
     bar = where.progress(0.0, text=wait_text(ticket) if ticket.position() else f"{label}: starting…")
     out, joined = Outcome(), time.monotonic()
     started: list[float] = []
+    shown = float("-inf")          # when the bar was last redrawn
 
     def on_wait(t: Ticket) -> None:
         bar.progress(min(0.99, _used(t, started) / max(estimate_s, 1e-9)), text=wait_text(t))
@@ -112,13 +118,16 @@ def run_queued(key: str, label: str, estimate_s: float, work: Iterable,
             used = _used(ticket, started)
             ticket.progress(estimate_s - used)
             text = on_item(item) if on_item is not None else None
-            bar.progress(min(0.99, used / max(estimate_s, 1e-9)),
-                         text=f"{label}: {text or 'measuring'} · {_secs(used)} of about {_secs(estimate_s)}")
             if time_limit_s is not None and used > time_limit_s:
                 out.status = "time limit"
                 out.message = (f"Stopped at this request's time limit ({_secs(time_limit_s)} of measuring): "
                                "the host is slower than estimated right now.")
                 break
+            if time.monotonic() - shown >= cfg.PROGRESS_EVERY_S:
+                bar.progress(min(0.99, used / max(estimate_s, 1e-9)),
+                             text=f"{label}: {text or 'measuring'} · {_secs(used)} of about {_secs(estimate_s)}")
+                shown = time.monotonic()
+                time.sleep(settle_s)
     except Cancelled:
         out.status, out.message = "stopped", "Stopped: what was measured before the stop is shown."
     finally:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.benchmark import TIMING_LOCK
 from core.config import SCAN as L
+from core.config import app as app_cfg
 from core.device import describe
 from core.scan import assoc, charts, compare, grads, lm, modes, notes, results, steptime, tree_view, view
 from core.story import snippets
@@ -150,7 +151,8 @@ def step(device: str, seed: int) -> None:
                            steptime.sweep(Ts, device=device, seed=seed, lock=TIMING_LOCK),
                            on_item=lambda it: it if isinstance(it, str) else f"{charts.label(it['method'])} at "
                                                                              f"T = {it['T']:,}",
-                           where=main, time_limit_s=4 * view.step_estimate(ref_df, Ts) + 30)
+                           where=main, time_limit_s=4 * view.step_estimate(ref_df, Ts) + 30,
+                           settle_s=app_cfg.TIMING_SETTLE_S)
         rows = [i for i in out.items if isinstance(i, dict)]
         ss[key] = (pd.DataFrame(rows) if rows else None, [i for i in out.items if isinstance(i, str)] +
                    ([out.message] if out.message else []))

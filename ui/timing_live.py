@@ -4,11 +4,13 @@ pending sweep on the run after the page has been painted."""
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 
 import streamlit as st
 
 from core.config import TIMING as L
+from core.config import app as app_cfg
 from core.story import snippets
 from core.timing import charts, reference
 from ui import queue as q
@@ -97,8 +99,16 @@ def measure_live(slot, status, live, ref_df, ref_label: str, estimate: float) ->
     redrawing the main chart after each point; one rerun when it finishes updates claim and notes."""
     ss["_t_running"] = live
     limit = L.overrun_factor * estimate + 5
+
+    def on_item(text: str) -> str:
+        sent = slot.sent
+        main_chart(slot, live, ref_df, ref_label)
+        if slot.sent != sent:              # a new point drawn: the browser redraws before the next block
+            time.sleep(app_cfg.TIMING_SETTLE_S)
+        return text
+
     out = q.run_queued(KEY, "Timing this sweep", estimate, live.work(budget_s=limit), where=status,
-                       on_item=lambda text: (main_chart(slot, live, ref_df, ref_label), text)[1], time_limit_s=limit)
+                       on_item=on_item, time_limit_s=limit, settle_s=app_cfg.TIMING_SETTLE_S)
     if out.status != "done" and not live.finished():
         live.status, live.message = out.status, out.message
     if live.shareable():

@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.config import TIMING as L
 from core.config import TIMING_METHODS
+from core.config import app as app_cfg
 from core.story import snippets
 from core.timing import charts, fit, notes, reference, results
 from core.timing.spec import LABELS
@@ -62,7 +63,8 @@ def snippet(spec, shown, **_) -> None:
         q.stop_button("t_snip")
         out = q.run_queued("t_snip", "Replaying the seed's snippet", ESTIMATE_SNIPPET_S,
                            seed_snippet.replay_steps(spec.device, spec.threads, spec.seed),
-                           on_item=lambda item: item if isinstance(item, str) else "done")
+                           on_item=lambda item: item if isinstance(item, str) else "done",
+                           settle_s=app_cfg.TIMING_SETTLE_S)
         if out.items and not isinstance(out.items[-1], str):
             ss["_t_snippet"] = out.items[-1]
     if (snip := ss.get("_t_snippet")) is not None:

@@ -14,6 +14,13 @@ QUEUE_MAX_HOLD_S: float = 10.0
 # Before each chunk, the holder waits (up to this long) while another viewer's page is being drawn:
 # the page gets the CPU first, and the next timed chunk is not measured beside it.
 QUEUE_YIELD_S: float = 2.0
+# A queued computation's progress bar is redrawn at most this often. Every redraw is a message the
+# browser renders; redrawn after every round of blocks, a default Timing-lab sweep spoiled its own
+# measurement on two cores (16 of 30 points unstable, against 1 of 30 at one redraw per 0.5 s).
+PROGRESS_EVERY_S: float = 0.5
+# A timing measurement pauses this long after it redrew the page (its bar or its chart), so the
+# browser's redraw and the server's sending are over before the next timed block (0 of 30 unstable).
+TIMING_SETTLE_S: float = 0.1
 
 # ---------------------------------------------------------------- the start-up warm-up (serve.py, ui.warm)
 # `streamlit run serve.py` visits every page's default link once, in story order, as soon as the
