@@ -17,8 +17,9 @@ until the server is idle (under 5 % of a core for a second), so a sweep left run
 previous visitor does not load the next figure. Loopback only; every figure is
 printed with the load average it was measured under.
 
-First, the same for Streamlit's own floor (`benchmarks/floor_app.py`: a title and one chart), so
-each page's figure can be read against what the framework and the browser take on this host.
+First, the same for Streamlit's own floor (`benchmarks/floor_app.py`: a title and one chart; then
+the same page in a ten-page navigation, opened on a page's path as a chapter link is), so each
+page's figure can be read against what the framework and the browser take on this host.
 
 Goals (2-core CPU, idle): main chart ≤ 1.5 s, control change ≤ 1 s, default sweep ≤ 15 s, RSS < 1 GB.
 """
@@ -120,24 +121,29 @@ def page_switches(browser, base: str) -> list[tuple[str, float]]:
 
 
 def floor(port: int, reps: int) -> None:
-    """Streamlit's own floor on this host: a one-chart app, fresh visitors, the same measurement."""
-    server = serve(port, "benchmarks/floor_app.py")
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            first, page = first_chart(browser, f"http://127.0.0.1:{port}/")
-            page.context.close()
-            again = []
-            for _ in range(reps):
-                t, page = first_chart(browser, f"http://127.0.0.1:{port}/")
-                again.append(t)
+    """Streamlit's own floor on this host, fresh visitors, the same measurement: a one-chart app at
+    its root, then the same page in a ten-page navigation opened on a page's own path."""
+    for what, env, path in (("Floor: one-chart app", {}, ""),
+                            ("Floor: multipage, a path", {"FLOOR_PAGES": "1"}, "page_3")):
+        server = serve(port, "benchmarks/floor_app.py", env=env)
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                url = f"http://127.0.0.1:{port}/{path}"
+                first, page = first_chart(browser, url)
                 page.context.close()
-            browser.close()
-        print(f"{'Floor: one-chart app':26s} first visit {first:5.2f} s | fresh visitors p50 {statistics.median(again):5.2f} "
-              f"max {max(again):5.2f} s | what Streamlit and the browser take here before any app | "
-              f"load {os.getloadavg()[0]:.1f}", flush=True)
-    finally:
-        server.terminate()
+                again = []
+                for _ in range(reps):
+                    t, page = first_chart(browser, url)
+                    again.append(t)
+                    page.context.close()
+                browser.close()
+            print(f"{what:26s} first visit {first:5.2f} s | fresh visitors p50 {statistics.median(again):5.2f} "
+                  f"max {max(again):5.2f} s | what Streamlit and the browser take here before any app | "
+                  f"load {os.getloadavg()[0]:.1f}", flush=True)
+        finally:
+            server.terminate()
+            server.wait()
 
 
 def main() -> None:

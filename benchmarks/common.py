@@ -30,11 +30,13 @@ def timed(fn: Callable[[], object], repeats: int, warm: bool = False) -> tuple[f
     return statistics.median(times), min(times), max(times)
 
 
-def serve(port: int, script: str = "serve.py", one_core: bool = False, warm: bool = True) -> subprocess.Popen:
-    """`streamlit run script` on loopback (on core 1 alone with `one_core`), once it is healthy.
+def serve(port: int, script: str = "serve.py", one_core: bool = False, warm: bool = True,
+          env: dict[str, str] | None = None) -> subprocess.Popen:
+    """`streamlit run script` on loopback (on core 1 alone with `one_core`), once it is healthy,
+    with `env` added to this process's environment.
 
     serve.py (the shipped entry) warms itself up at start unless `warm` is False."""
-    env = dict(os.environ, RNN_WARM_UP="1" if warm else "0")
+    env = dict(os.environ, RNN_WARM_UP="1" if warm else "0", **(env or {}))
     proc = subprocess.Popen(
         [*(["taskset", "-c", "1"] if one_core else []), sys.executable, "-m", "streamlit", "run", script,
          "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
