@@ -23,10 +23,11 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks.common import NO_STOP, sweep_said  # noqa: E402
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
-NO_STOP = "() => ![...document.querySelectorAll('button')].some(b => b.innerText.includes('Stop measuring'))"
 
 
 def rss_mb(pid: int) -> float:
@@ -79,8 +80,7 @@ def main() -> None:
             page.wait_for_function(NO_STOP, timeout=300_000)
             page.wait_for_selector(READY, timeout=300_000)
             sweep = time.perf_counter() - t1
-            said = next((line for line in page.locator("[data-testid='stMain']").inner_text().splitlines()
-                         if line.startswith(("Live: measured", "The host was too busy to tell for", "Stopped at"))), "?")
+            said = sweep_said(page)
             t2 = time.perf_counter()
             page.reload()  # a full page load: the browser boots Streamlit's frontend again (~1.5 s here)
             page.wait_for_selector("text=What to notice", timeout=300_000)

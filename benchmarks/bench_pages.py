@@ -37,7 +37,7 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks.common import rss_mb, serve, wait_idle  # noqa: E402
+from benchmarks.common import NO_STOP, rss_mb, serve, sweep_said, wait_idle  # noqa: E402
 from tests.browser import ARGS, CHROMIUM  # noqa: E402
 from tests.urlkeys import pages  # noqa: E402
 
@@ -88,14 +88,10 @@ def sweep_total(browser, url: str) -> str:
     page.wait_for_function(NO_STOP, timeout=300_000)
     page.wait_for_selector(IDLE, timeout=180_000)
     secs = time.perf_counter() - t0
-    text = page.locator("[data-testid='stMain']").inner_text()
+    said = sweep_said(page)
     page.close()
-    said = next((line for line in text.splitlines() if line.startswith(("Live: measured", "The host was too busy to tell for",
-                                                                      "Stopped at this request's time limit"))), "?")
     return f"{secs:5.1f} s — {said[:110]}"
 
-
-NO_STOP = "() => ![...document.querySelectorAll('button')].some(b => b.innerText.includes('Stop measuring'))"
 
 
 def page_switches(browser, base: str) -> list[tuple[str, float]]:

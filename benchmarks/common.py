@@ -96,3 +96,13 @@ def wait_idle(pid: int, limit_s: float = 180.0, busy: float = 0.05) -> float:
         if cpu_s(pid) - c0 < busy:
             break
     return time.perf_counter() - t0
+
+
+# The Timing lab's live sweep: over when its Stop button has gone; what its page said of its points.
+NO_STOP = "() => ![...document.querySelectorAll('button')].some(b => b.innerText.includes('Stop measuring'))"
+
+
+def sweep_said(page) -> str:
+    """The Timing lab's sentence on its live points (all stable, some too busy to tell, or stopped)."""
+    return next((line for line in page.locator("[data-testid='stMain']").inner_text().splitlines()
+                 if line.startswith(("Live: measured", "The host was too busy to tell for", "Stopped at"))), "?")
